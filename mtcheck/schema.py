@@ -13,5 +13,5 @@ SCHEMA_ID = "mtcheck.report/1"
 @lru_cache(maxsize=1)
 def report_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) that every ``--format json`` report validates against."""
-    text = resources.files("mtcheck").joinpath("schema/report-1.schema.json").read_text("utf-8")
+    text = resources.files("mtcheck").joinpath("schemas/report-1.schema.json").read_text("utf-8")
     return json.loads(text)

@@ -189,10 +189,12 @@ class Summary:
     flags_major: int = 0
     flags_minor: int = 0
     corpus_scores: tuple[tuple[str, float], ...] = ()
+    divergence_aligned: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "divergence": round(self.divergence, 4),
+            "divergence_aligned": round(self.divergence_aligned, 4),
             "coverage_source": round(self.coverage_source, 4),
             "coverage_candidate": round(self.coverage_candidate, 4),
             "mean_similarity": None if self.mean_similarity is None else round(self.mean_similarity, 4),

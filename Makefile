@@ -1,0 +1,38 @@
+# Two entry points for newcomers and CI:
+#   make demo   set everything up, check the bundled sample pairs, write reports/
+#   make test   set everything up, run the whole test suite
+# Everything installs into .venv; torch is pinned first (CPU build) so that
+# sentence-transformers does not pull a multi-GB CUDA build.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PAIRS := kim-arrives missiles-pt-en kim-support-control
+
+.PHONY: setup demo test bench clean-venv
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+demo: setup
+	@for pair in $(PAIRS); do \
+		echo "== $$pair"; \
+		$(VENV)/bin/mtcheck check pairs/$$pair/source.txt pairs/$$pair/candidate.txt \
+			--json reports/$$pair.json --markdown reports/$$pair.md --force || exit $$?; \
+	done
+	@echo "Reports written to reports/ (JSON and Markdown for each pair)."
+
+test: setup
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/bench_pipeline.py
+	$(PY) bench/bench_align.py
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,77 @@
+"""Pipeline figures, each against a baseline measured in the same run.
+
+    python bench/bench_pipeline.py
+
+Prints:
+  * cold start to report: a fresh `mtcheck check` process on kim-arrives writing JSON, wall time
+    (and, for scale, the cost of a bare `import sentence_transformers` in a fresh process);
+  * embedding throughput inside mtcheck (get_embedder(...).encode on the pair's sentences)
+    against raw SentenceTransformer.encode on the same sentences, and the ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed_process(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def cold_start() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "kim.json"
+        runs = []
+        for _ in range(2):
+            if out.exists():
+                out.unlink()
+            runs.append(timed_process([
+                sys.executable, "-m", "mtcheck", "check",
+                "pairs/kim-arrives/source.txt", "pairs/kim-arrives/candidate.txt",
+                "--format", "json", "--output", str(out),
+            ]))
+    bare = timed_process([sys.executable, "-c", "import sentence_transformers"])
+    print("cold start to report (kim-arrives, JSON), fresh process:")
+    print(f"  mtcheck check                 {min(runs):6.2f} s (best of {len(runs)})")
+    print(f"  import sentence_transformers  {bare:6.2f} s  (baseline: the floor any ST-based tool pays)")
+    print(f"  ratio                         {min(runs) / bare:6.2f}x")
+
+
+def throughput() -> None:
+    from mtcheck.config import CheckConfig
+    from mtcheck.embed import DEFAULT_ENGLISH, get_embedder
+    from mtcheck.pipeline import read_document
+
+    config = CheckConfig()
+    docs = [read_document(ROOT / "pairs" / "kim-arrives" / f"{side}.txt", config) for side in ("source", "candidate")]
+    sentences = [s for d in docs for s in d.texts]
+    # The same sentences several times over, made distinct so that no cache can help either side.
+    batch = [f"{s} ({k})" for k in range(6) for s in sentences]
+    embedder = get_embedder(DEFAULT_ENGLISH)
+    raw_model = embedder.inner.model
+    raw_model.encode(batch[:32])  # warm both paths up on the same model
+    start = time.perf_counter()
+    raw_model.encode(batch, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    raw_s = time.perf_counter() - start
+    start = time.perf_counter()
+    embedder.encode(batch)
+    ours_s = time.perf_counter() - start
+    n = len(batch)
+    print(f"embedding throughput, {n} sentences from kim-arrives, {os.cpu_count()} cores:")
+    print(f"  raw SentenceTransformer.encode  {n / raw_s:7.1f} sentences/s")
+    print(f"  mtcheck embedder                {n / ours_s:7.1f} sentences/s")
+    print(f"  ratio mtcheck/raw               {raw_s / ours_s:7.2f}")
+
+
+if __name__ == "__main__":
+    cold_start()
+    throughput()

@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Train mtcheck's word flagger on the dev half of the MQM zh-en data; write mtcheck/data/flagger.json.
+
+    python bench/train_flagger.py [--data PATH] [--out mtcheck/data/flagger.json]
+
+Steps (deterministic):
+1. every row of the data file becomes a same-language bead (reference = source, hypothesis =
+   candidate); mtcheck.spans computes its word features (one batched model pass);
+2. a word's labels: "major" if it overlaps a Major gold span, "any" if it overlaps any gold span;
+3. two L2-regularised logistic regressions (scikit-learn, C=1) on the standardised features of the
+   dev half (documents sorted by doc_id, every other one);
+4. the two probability thresholds are tuned on the dev half: "major" for the best Major F1
+   (score_spans.py's character-level F1), then "minor" for the best Kendall tau-b of -penalty;
+5. the weights, the standardisation and the thresholds are written as JSON. Figures for the
+   held-out half are printed for information only: nothing is tuned on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import eval_mqm  # noqa: E402
+from mtcheck import spans as S  # noqa: E402
+
+
+def labels(pair, row) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate word: overlaps a Major gold span / any gold span (non-space characters)."""
+    n = len(pair.cand.words)
+    major, anyl = np.zeros(n), np.zeros(n)
+    for sp in row["spans"]:
+        if sp.get("start") is None or sp["end"] <= sp["start"]:
+            continue
+        for k, (s, e) in enumerate(pair.cand.words):
+            if s < sp["end"] and e > sp["start"]:
+                anyl[k] = 1
+                if sp["severity"] == "Major":
+                    major[k] = 1
+    return major, anyl
+
+
+def fit(X: np.ndarray, y: np.ndarray, mean: np.ndarray, scale: np.ndarray, C: float = 1.0) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=C, max_iter=2000)
+    clf.fit((X - mean) / scale, y)
+    return {"coef": [round(float(c), 6) for c in clf.coef_[0]], "intercept": round(float(clf.intercept_[0]), 6)}
+
+
+def evaluate(rows, pairs, model, th):
+    from scipy.stats import kendalltau
+
+    preds, pens = [], []
+    for row, (F, pair) in zip(rows, pairs):
+        pm, pa = S._predict(model, F, "major"), S._predict(model, F, "any")
+        flags = S._same_language_flags(pair, pm, pa, th, 0)
+        preds.append(eval_mqm.flags_to_pred(flags))
+        pens.append(-S.penalty(flags, {"major": 5.0, "minor": 1.0}))
+    res = eval_mqm.span_prf(rows, preds)
+    tau = kendalltau(pens, [r["mqm_score"] for r in rows], variant="b").statistic
+    return res["all"][2], res["major"][2], tau
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(eval_mqm.DATA))
+    ap.add_argument("--out", default=str(HERE.parent / "mtcheck" / "data" / "flagger.json"))
+    ap.add_argument("--C", type=float, default=1.0)
+    args = ap.parse_args()
+
+    from mtcheck.embed import get_embedder
+
+    t0 = time.perf_counter()
+    rows = {s: eval_mqm.load_rows(args.data, s) for s in ("dev", "test")}
+    emb = get_embedder("all-MiniLM-L6-v2")
+    pairs = {s: S.pair_features(eval_mqm.bead_inputs(rows[s]), emb) for s in rows}
+    print(f"features for {sum(len(v) for v in rows.values())} rows in {time.perf_counter() - t0:.0f}s")
+
+    X = np.concatenate([F for F, _ in pairs["dev"]])
+    ys = [labels(p, r) for (_, p), r in zip(pairs["dev"], rows["dev"])]
+    y_major = np.concatenate([y[0] for y in ys])
+    y_any = np.concatenate([y[1] for y in ys])
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-6] = 1.0
+    model = {
+        "about": "mtcheck word flagger: logistic regressions over mtcheck.spans.FEATURES; "
+                 "regenerate with bench/train_flagger.py (trained on the dev half of the WMT20 zh-en "
+                 "MQM data, Freitag et al. 2021)",
+        "features": list(S.FEATURES),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "heads": {"major": fit(X, y_major, mean, scale, args.C), "any": fit(X, y_any, mean, scale, args.C)},
+        "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 3},
+    }
+    print(f"{len(X)} words; {int(y_major.sum())} in Major spans, {int(y_any.sum())} in any span")
+
+    # thresholds: Major F1 first, then tau of -penalty, on the dev half only
+    best = None
+    for tm in np.arange(0.20, 0.62, 0.02):
+        th = {**model["thresholds"], "major": float(tm), "minor": 1.01}
+        _, fm, _ = evaluate(rows["dev"], pairs["dev"], model, th)
+        if best is None or fm > best[0]:
+            best = (fm, float(tm))
+    model["thresholds"]["major"] = round(best[1], 2)
+    best = None
+    for tn in np.arange(0.10, 0.62, 0.04):
+        th = {**model["thresholds"], "minor": float(tn)}
+        fa, fm, tau = evaluate(rows["dev"], pairs["dev"], model, th)
+        if best is None or tau > best[0]:
+            best = (tau, float(tn))
+    model["thresholds"]["minor"] = round(best[1], 2)
+
+    for s in ("dev", "test"):
+        fa, fm, tau = evaluate(rows[s], pairs[s], model, model["thresholds"])
+        print(f"{s:5s} any F1 {fa:.4f}  Major F1 {fm:.4f}  tau(-penalty) {tau:.4f}")
+    print("thresholds", model["thresholds"])
+    print("weights (major head):", ", ".join(f"{f} {c:+.2f}" for f, c in zip(S.FEATURES, model["heads"]["major"]["coef"])))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    print("wrote", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,5 @@
+"""python -m mtcheck: the same as the mtcheck command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,236 @@
+"""check(): wires the stages together and returns a Report. No stage reaches back into an earlier one.
+
+read -> clean -> segment (+language) -> embed -> align -> score -> flag spans -> Report
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence, Union
+
+import numpy as np
+
+from . import __version__
+from .align import Alignment, align
+from .config import CheckConfig
+from .embed import Embedder, choose_model, get_embedder
+from .errors import InputError
+from .io import read_text
+from .metrics import PairMetric, make_metrics
+from .segment import build_document, document_from_lines, document_from_sentences
+from .types import Bead, Document, Flag, Report, Summary
+
+log = logging.getLogger("mtcheck")
+
+#: What ``check`` accepts for each side: an article, its sentences, or a Document built earlier.
+Side = Union[str, Sequence[str], Document]
+
+
+def read_document(path: str | Path, config: CheckConfig) -> Document:
+    """Read one side from disk and clean/segment it (or take its lines as sentences, if presplit)."""
+    raw, encoding = read_text(path, max_bytes=config.max_bytes, encoding=config.encoding)
+    if config.presplit:
+        doc = document_from_lines(raw, path=str(path), encoding=encoding, seed=config.langdetect_seed)
+    else:
+        doc = build_document(
+            raw, path=str(path), encoding=encoding, clean=config.clean, seed=config.langdetect_seed
+        )
+    if not doc.sentences:
+        raise InputError(f"{path}: no text left to check once page junk was set aside")
+    return doc
+
+
+def to_document(side: Side, config: CheckConfig, what: str) -> Document:
+    """Turn what the caller gave for one side into a Document."""
+    if isinstance(side, Document):
+        doc = side
+    elif isinstance(side, str):
+        if not side.strip():
+            raise InputError(f"the {what} text is empty")
+        if config.presplit:
+            doc = document_from_lines(side, seed=config.langdetect_seed)
+        else:
+            doc = build_document(side, clean=config.clean, seed=config.langdetect_seed)
+    else:
+        sentences = list(side)
+        if not all(isinstance(s, str) for s in sentences):
+            raise InputError(f"the {what} must be a string or a list of strings")
+        doc = document_from_sentences(sentences, seed=config.langdetect_seed)
+    if not doc.sentences:
+        raise InputError(f"the {what} has no sentences to check")
+    return doc
+
+
+def check(
+    source: Side,
+    candidate: Side,
+    config: CheckConfig | None = None,
+    *,
+    embedder: Embedder | None = None,
+) -> Report:
+    """Check a candidate translation against its source.
+
+    Args:
+        source: the source article (a string), its sentences (a list), or a Document.
+        candidate: the translated or retranslated version, in the same forms.
+        config: settings; ``CheckConfig()`` if omitted.
+        embedder: an embedder to use instead of the one ``config.model`` names (tests, services
+            that keep their own model).
+
+    Returns:
+        The Report: both documents, the beads with their scores, flags, summary and signature.
+
+    Raises:
+        InputError: a side is empty or unusable.
+        ModelError: the embedding model cannot be loaded.
+    """
+    config = config or CheckConfig()
+    src = to_document(source, config, "source")
+    cand = to_document(candidate, config, "candidate")
+    cross_language = src.language != cand.language
+    notes: list[str] = []
+
+    if embedder is None:
+        model_name, note = choose_model(config.model, src.language, cand.language)
+        if note:
+            notes.append(note)
+        embedder = get_embedder(model_name)
+    log.info("embedding %d + %d sentences with %s", len(src.sentences), len(cand.sentences), embedder.name)
+    vectors = embedder.encode(src.texts + cand.texts)
+    src_vecs, cand_vecs = vectors[: len(src.sentences)], vectors[len(src.sentences) :]
+
+    alignment = align(
+        src_vecs,
+        cand_vecs,
+        max_merge=config.max_merge,
+        skip_threshold=config.skip_threshold,
+        merge_penalty=config.merge_penalty,
+        band=config.band,
+        full_search_cells=config.full_search_cells,
+    )
+
+    metrics: list[PairMetric] = []
+    if cross_language:
+        notes.append(
+            f"surface metrics (chrF, BLEU, TER) skipped: the sides are in different languages "
+            f"({src.language} / {cand.language})"
+        )
+    elif config.metrics:
+        metrics = make_metrics(config.metrics)
+    beads = tuple(_score_bead(bead, src, cand, metrics) for bead in alignment.beads)
+
+    flags, checks = _flag(src, cand, beads, embedder, cross_language, config)
+    summary = summarise(src, cand, beads, flags, metrics, config)
+    signature = make_signature(embedder, config, metrics)
+    settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
+    return Report(
+        source=src,
+        candidate=cand,
+        beads=beads,
+        flags=flags,
+        summary=summary,
+        signature=signature,
+        model=embedder.name,
+        notes=tuple(notes),
+        checks=checks,
+        settings=tuple(config.to_dict().items()) + settings,
+    )
+
+
+def _joined(doc: Document, indices: Sequence[int]) -> str:
+    return " ".join(doc.sentences[i].text for i in indices)
+
+
+def _score_bead(bead: Bead, src: Document, cand: Document, metrics: Sequence[PairMetric]) -> Bead:
+    if bead.is_gap or not metrics:
+        return bead
+    source_text, candidate_text = _joined(src, bead.source), _joined(cand, bead.candidate)
+    scores = tuple((m.name, m.sentence(candidate_text, source_text)) for m in metrics)
+    return Bead(bead.source, bead.candidate, bead.similarity, scores)
+
+
+def _flag(
+    src: Document,
+    cand: Document,
+    beads: Sequence[Bead],
+    embedder: Embedder,
+    cross_language: bool,
+    config: CheckConfig,
+) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
+    try:
+        from . import spans
+    except ImportError:  # span flagging not available in this build
+        return (), ()
+    if not hasattr(spans, "flag_document"):
+        return (), ()
+    flags = spans.flag_document(src, cand, beads, embedder=embedder, cross_language=cross_language, config=config)
+    return tuple(flags), spans.checks_run(cross_language)
+
+
+def _char_weight(doc: Document, indices: Sequence[int]) -> int:
+    return sum(len(doc.sentences[i].text) for i in indices)
+
+
+def summarise(
+    src: Document,
+    cand: Document,
+    beads: Sequence[Bead],
+    flags: Sequence[Flag],
+    metrics: Sequence[PairMetric],
+    config: CheckConfig,
+) -> Summary:
+    """Document-level figures (definitions in README, "Scores").
+
+    divergence: 1 - the character-weighted mean of max(similarity, 0) over all beads, where a
+    gap (omission or insertion) counts as similarity 0 and a bead weighs the characters of both
+    its sides. 0 means every sentence found an identical counterpart; 1 means nothing matched.
+    """
+    matched = [b for b in beads if not b.is_gap]
+    covered_src = sum(len(b.source) for b in matched)
+    covered_cand = sum(len(b.candidate) for b in matched)
+    weights = np.array([_char_weight(src, b.source) + _char_weight(cand, b.candidate) for b in beads], float)
+    quality = np.array([0.0 if b.is_gap else max(b.similarity or 0.0, 0.0) for b in beads])
+    divergence = 1.0 - float((weights * quality).sum() / weights.sum()) if weights.sum() else 1.0
+    matched_weights = np.array([w for w, b in zip(weights, beads) if not b.is_gap])
+    matched_quality = np.array([q for q, b in zip(quality, beads) if not b.is_gap])
+    mean_similarity = float(np.mean([b.similarity for b in matched])) if matched else None
+    corpus_scores: tuple[tuple[str, float], ...] = ()
+    if metrics and matched:
+        hyps = [_joined(cand, b.candidate) for b in matched]
+        refs = [_joined(src, b.source) for b in matched]
+        corpus_scores = tuple((m.name, m.corpus(hyps, refs)) for m in metrics)
+    weights_by_severity = dict(config.severity_weights)
+    aligned_divergence = (
+        1.0 - float((matched_weights * matched_quality).sum() / matched_weights.sum()) if matched else 1.0
+    )
+    return Summary(
+        divergence=min(max(divergence, 0.0), 1.0),
+        coverage_source=covered_src / len(src.sentences),
+        coverage_candidate=covered_cand / len(cand.sentences),
+        mean_similarity=mean_similarity,
+        beads=len(beads),
+        omissions=sum(1 for b in beads if not b.candidate),
+        insertions=sum(1 for b in beads if not b.source),
+        penalty=sum(weights_by_severity.get(f.severity, 0.0) for f in flags),
+        flags_major=sum(1 for f in flags if f.severity == "major"),
+        flags_minor=sum(1 for f in flags if f.severity == "minor"),
+        corpus_scores=corpus_scores,
+        divergence_aligned=min(max(aligned_divergence, 0.0), 1.0),
+    )
+
+
+def make_signature(embedder: Embedder, config: CheckConfig, metrics: Sequence[PairMetric]) -> str:
+    """sacrebleu-style signature naming everything that moves a number in the report."""
+    skip = "auto" if config.skip_threshold is None else f"{config.skip_threshold:g}"
+    parts = [
+        f"mtcheck:{__version__}",
+        f"model:{embedder.name}@{embedder.fingerprint()}",
+        f"align:merge{config.max_merge}+skip:{skip}+pen:{config.merge_penalty:g}+band:{config.band}",
+        f"split:{'lines' if config.presplit else 'sentencex'}+clean:{'yes' if config.clean and not config.presplit else 'no'}",
+        f"langdetect-seed:{config.langdetect_seed}",
+        f"flag-threshold:{config.flag_threshold:g}",
+        "weights:" + "+".join(f"{k}{v:g}" for k, v in config.severity_weights),
+    ]
+    parts += [f"{m.name}({m.signature()})" for m in metrics]
+    return "|".join(parts)

@@ -1,0 +1,50 @@
+"""What every human-facing renderer shows, computed once: beads worst first, flags worst first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..types import Bead, Flag, Report
+
+
+@dataclass(frozen=True)
+class BeadView:
+    index: int
+    bead: Bead
+    source_text: str
+    candidate_text: str
+
+
+def bead_view(report: Report, index: int) -> BeadView:
+    bead = report.beads[index]
+    return BeadView(
+        index=index,
+        bead=bead,
+        source_text=" ".join(report.source.sentences[i].text for i in bead.source),
+        candidate_text=" ".join(report.candidate.sentences[i].text for i in bead.candidate),
+    )
+
+
+def worst_matched_beads(report: Report, limit: int | None = None) -> list[BeadView]:
+    """Matched beads, least similar first (ties in reading order)."""
+    order = sorted(
+        (i for i, b in enumerate(report.beads) if not b.is_gap),
+        key=lambda i: (report.beads[i].similarity, i),
+    )
+    return [bead_view(report, i) for i in order[:limit]]
+
+
+def gap_beads(report: Report) -> list[BeadView]:
+    """Omissions and insertions, in reading order."""
+    return [bead_view(report, i) for i, b in enumerate(report.beads) if b.is_gap]
+
+
+def worst_flags(report: Report, limit: int | None = None) -> list[Flag]:
+    """Flags, major before minor, then by confidence, then reading order."""
+    ranked = sorted(report.flags, key=lambda f: (f.severity != "major", -f.score, f.candidate.start))
+    return ranked[:limit]
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,242 @@
+"""Sentence splitting, language detection, and building a Document from raw text.
+
+Splitting uses ``sentencex`` (rule-based, about 300 languages), then repairs the mistakes it
+makes on scraped machine-translated news, where spacing around dots is often broken:
+"U. S.", "19. 00 local time", "apnews. com/hub". Sentences never cross a block boundary, so a
+headline without a final stop stays its own sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from .clean import find_junk
+from .errors import InputError
+from .types import Document, Span
+
+log = logging.getLogger("mtcheck")
+
+#: How much text language detection looks at; more only costs time.
+DETECT_CHARS = 5000
+
+# Repairs: join a fragment to the previous one when the split point looks like this.
+# "U." | "S. officials say": a lone initial at the end and another at the start. ("visited the
+# U. S. | The trip was long" is a real boundary, so two initials at the end are not enough.)
+_ENDS_WITH_INITIAL = re.compile(r"(?:^|[\s(“\"'])[A-Z]\.$")
+_STARTS_WITH_INITIAL = re.compile(r"[A-Z]\.(?:\s|$)")
+_ENDS_WITH_DIGIT_DOT = re.compile(r"\d\.$")  # "19." of "19. 00"
+_STARTS_WITH_DIGIT = re.compile(r"\d")
+# A fragment starting in lower case continues the previous sentence ("com/hub...", "link
+# between ..."): scraped MT text breaks "apnews.com" into "apnews. com".
+_STARTS_LOWER = re.compile(r"[\"“'‘(\[]*[^\W\d_]")
+
+
+def split_sentences(raw: str, blocks: Sequence[Span], language: str = "en") -> tuple[Span, ...]:
+    """Split content blocks into sentences.
+
+    Args:
+        raw: the whole raw text.
+        blocks: content blocks (paragraphs or lines) with offsets into ``raw``; a sentence
+            never crosses from one block into the next.
+        language: ISO 639-1 code choosing sentencex's rules; unknown codes use English rules.
+
+    Returns:
+        The sentences in reading order, trimmed of surrounding whitespace, offsets into ``raw``.
+    """
+    lang = _sentencex_language(language)
+    sentences: list[Span] = []
+    for block in blocks:
+        pieces = _repair(block.text, _raw_pieces(block.text, lang))
+        sentences.extend(Span.of(raw, block.start + s, block.start + e) for s, e in pieces)
+    return tuple(sentences)
+
+
+def _sentencex_language(language: str) -> str:
+    """The sentencex code for a langdetect code ("zh-cn" -> "zh"); English when unknown."""
+    code = language.split("-")[0].lower()
+    return code if code.isalpha() and code != "unknown" else "en"
+
+
+def _raw_pieces(text: str, lang: str) -> list[tuple[int, int]]:
+    """sentencex's fragments as trimmed (start, end) offsets into ``text``."""
+    from sentencex import segment
+
+    try:
+        fragments = list(segment(lang, text))
+    except Exception:  # sentencex's errors are undocumented; English rules always work
+        log.debug("sentencex failed for language %r; using English rules", lang)
+        fragments = list(segment("en", text))
+    pieces: list[tuple[int, int]] = []
+    cursor = 0
+    for fragment in fragments:
+        stripped = fragment.strip()
+        if not stripped:
+            continue
+        # sentencex yields substrings in order; search forward to recover the offsets.
+        found = text.find(stripped, cursor)
+        if found < 0:  # should not happen; keep the rest whole rather than lose text
+            log.debug("sentencex fragment not found in its block; keeping the rest whole")
+            break
+        pieces.append((found, found + len(stripped)))
+        cursor = found + len(stripped)
+    rest = text[cursor:]
+    if rest.strip():
+        start = cursor + len(rest) - len(rest.lstrip())
+        pieces.append((start, cursor + len(rest.rstrip())))
+    return pieces
+
+
+def _repair(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join fragments that sentencex split at broken-spacing dots."""
+    joined: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if joined and _continues(text[joined[-1][0] : joined[-1][1]], text[start:end]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _continues(previous: str, fragment: str) -> bool:
+    """Whether ``fragment`` is the rest of the sentence ``previous``, wrongly split off."""
+    if _ENDS_WITH_INITIAL.search(previous) and _STARTS_WITH_INITIAL.match(fragment):
+        return True
+    if _ENDS_WITH_DIGIT_DOT.search(previous) and _STARTS_WITH_DIGIT.match(fragment):
+        return True
+    match = _STARTS_LOWER.match(fragment)
+    return match is not None and match.group()[-1].islower()
+
+
+def detect_language(text: str, seed: int = 0) -> str:
+    """The language of ``text``, deterministically.
+
+    Args:
+        text: any text; only the first DETECT_CHARS characters are used.
+        seed: langdetect's seed, set before every call so repeated calls agree.
+
+    Returns:
+        An ISO 639-1 code such as "en" or "pt" (langdetect's "zh-cn"/"zh-tw" for Chinese),
+        or "unknown" when langdetect finds no language features (digits, symbols, empty).
+    """
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = seed
+    try:
+        return detect(text[:DETECT_CHARS])
+    except LangDetectException:
+        return "unknown"
+
+
+def build_document(
+    raw: str,
+    *,
+    path: str | None = None,
+    encoding: str | None = None,
+    clean: bool = True,
+    seed: int = 0,
+) -> Document:
+    """Clean, detect the language of, and split a running text.
+
+    A page whose every line is junk gives a Document with no sentences; deciding whether that
+    is an error is the caller's business.
+
+    Args:
+        raw: the text as read.
+        path: where it came from, for reports.
+        encoding: the encoding it was decoded with, for reports.
+        clean: set page junk aside first; if False every non-blank line is a content block.
+        seed: langdetect's seed.
+
+    Returns:
+        The Document.
+
+    Raises:
+        InputError: the text is empty or only whitespace.
+    """
+    _require_text(raw, path)
+    if clean:
+        blocks, junk = find_junk(raw)
+    else:
+        blocks, junk = _line_spans(raw), ()
+    language = detect_language("\n".join(b.text for b in blocks), seed) if blocks else "unknown"
+    sentences = split_sentences(raw, blocks, language)
+    return Document(raw, sentences, junk, language, path, encoding)
+
+
+def document_from_lines(
+    raw: str, *, path: str | None = None, encoding: str | None = None, seed: int = 0
+) -> Document:
+    """A Document from presplit text: every non-blank line is one sentence, nothing is cleaned.
+
+    Args:
+        raw: the text as read, one sentence per line.
+        path: where it came from, for reports.
+        encoding: the encoding it was decoded with, for reports.
+        seed: langdetect's seed.
+
+    Raises:
+        InputError: the text is empty or only whitespace.
+    """
+    _require_text(raw, path)
+    sentences = _line_spans(raw)
+    language = detect_language("\n".join(s.text for s in sentences), seed)
+    return Document(raw, sentences, (), language, path, encoding)
+
+
+def document_from_sentences(sentences: Sequence[str], seed: int = 0) -> Document:
+    """A Document from a list of sentences (the Python API's list input).
+
+    The raw text is the sentences joined by newlines; each sentence is one Span exactly as
+    given, so sentence ``i`` of the list is sentence ``i`` of the Document.
+
+    Args:
+        sentences: the sentences, in order.
+        seed: langdetect's seed.
+
+    Raises:
+        InputError: the list is empty, or an item is not a string or is blank (it would have
+            nothing to align, and dropping it would shift every later index).
+    """
+    if isinstance(sentences, str):
+        raise InputError("give a list of sentences, not one string")
+    if not sentences:
+        raise InputError("the list of sentences is empty; there is nothing to check")
+    spans: list[Span] = []
+    start = 0
+    for i, sentence in enumerate(sentences):
+        if not isinstance(sentence, str):
+            raise InputError(f"sentence {i} is a {type(sentence).__name__}, not a string")
+        if not sentence.strip():
+            raise InputError(f"sentence {i} is empty or only whitespace")
+        spans.append(Span(start, start + len(sentence), sentence))
+        start += len(sentence) + 1  # the joining newline
+    raw = "\n".join(sentences)
+    return Document(raw, tuple(spans), (), detect_language(raw, seed))
+
+
+def _line_spans(raw: str) -> tuple[Span, ...]:
+    """Every non-blank line, trimmed, with offsets into ``raw``."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", raw):
+        line = match.group()
+        if line.strip():
+            start = match.start() + len(line) - len(line.lstrip())
+            spans.append(Span.of(raw, start, match.start() + len(line.rstrip())))
+    return tuple(spans)
+
+
+def _require_text(raw: str, path: str | None) -> None:
+    if not raw.strip():
+        raise InputError(f"{path or 'the text'} is empty or only whitespace; there is nothing to check")
+
+
+__all__ = [
+    "split_sentences",
+    "detect_language",
+    "build_document",
+    "document_from_lines",
+    "document_from_sentences",
+]
