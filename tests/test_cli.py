@@ -31,7 +31,7 @@ def test_version():
     "content, expected",
     [
         (b"", "empty"),
-        (b"   \n\t\n", "empty"),
+        (b"   \n\t\n", "only whitespace"),
         (b"\x00\x01\x02binary\x00\x00" * 10, "binary"),
     ],
 )
