@@ -60,7 +60,7 @@ COARSE_MAX = 400
 _COARSE_TAU_SHARE = 0.25
 #: Similarity blocks computed at once: at most this many cells and _CHUNK_ROWS rows.
 _CHUNK_CELLS = 1 << 20
-_CHUNK_ROWS = 256
+_CHUNK_ROWS = 64
 #: The automatic threshold takes its bulk median from at most about this many similarities
 #: (a deterministic strided sample beyond that), so a forced full search stays linear in memory.
 _SAMPLE_CAP = 1 << 22
@@ -241,7 +241,7 @@ def _windowed_stats(src: np.ndarray, cand: np.ndarray, lo: np.ndarray, hi: np.nd
         sims = _merged(src, r0, r1, 1) @ cache.get(c0, c1, 1).T
         cols = np.arange(c0, c1 + 1)
         inside = ((cols >= np.maximum(lo[r0:r1], 1)[:, None]) & (cols <= hi[r0:r1][:, None]))
-        samples.append(sims[inside][::stride])
+        samples.append(sims[inside][::stride].copy())  # a copy: a view would keep all alive
         sims[~inside] = -np.inf
         row_max[r0 - 1 : r1 - 1] = sims.max(axis=1)
         np.maximum(col_max[c0 : c1 + 1], sims.max(axis=0), out=col_max[c0 : c1 + 1])
@@ -323,15 +323,15 @@ def _block_vectors(x: np.ndarray, size: int) -> np.ndarray:
     Averages of many sentences of one document drift towards the document's mean vector (its
     topic, and for cross-lingual models its language), which would make every block look like
     every other; subtracting the mean keeps what distinguishes one block from another. Sides
-    with fewer than 8 blocks are not centred (the mean would be most of each block).
+    with fewer than 8 blocks are not centred (the mean would be most of each block). Works on
+    block sums, so no copy of the embeddings is made.
     """
-    blocks = math.ceil(len(x) / size)
-    xs = np.asarray(x, dtype=np.float64)
-    if blocks >= 8:
-        xs = xs - xs.mean(axis=0)
-    padded = np.zeros((blocks * size, x.shape[1]))
-    padded[: len(x)] = xs
-    return _normalise_rows(padded.reshape(blocks, size, -1).sum(axis=1))
+    starts = np.arange(0, len(x), size)
+    sums = np.add.reduceat(x, starts, axis=0, dtype=np.float64)
+    if len(starts) >= 8:
+        counts = np.diff(np.append(starts, len(x)))[:, None]
+        sums -= counts * (sums.sum(axis=0) / len(x))
+    return _normalise_rows(sums)
 
 
 def _coarse_windows(src: np.ndarray, cand: np.ndarray, band: int
@@ -383,13 +383,19 @@ def _beads(src: np.ndarray, cand: np.ndarray, path: list[tuple[int, int]]) -> tu
     for k, shape in enumerate(path):
         if shape[0] and shape[1]:
             by_shape.setdefault(shape, []).append(k)
+    step = 4096  # beads per batch, to keep the temporary vectors small
     for (a, b), ks in by_shape.items():
-        idx = np.array(ks)
-        s = sum(np.asarray(src[starts[idx, 0] + t], dtype=np.float64) for t in range(a))
-        c = sum(np.asarray(cand[starts[idx, 1] + t], dtype=np.float64) for t in range(b))
-        s, c = _normalise_rows(np.array(s)), _normalise_rows(np.array(c))
-        for k, v in zip(ks, np.einsum("ij,ij->i", s, c)):
-            sims[k] = float(v)
+        for k0 in range(0, len(ks), step):
+            idx = np.array(ks[k0 : k0 + step])
+            s = np.zeros((len(idx), src.shape[1]))
+            c = np.zeros((len(idx), cand.shape[1]))
+            for t in range(a):
+                s += src[starts[idx, 0] + t]
+            for t in range(b):
+                c += cand[starts[idx, 1] + t]
+            s, c = _normalise_rows(s), _normalise_rows(c)
+            for k, v in zip(idx.tolist(), np.einsum("ij,ij->i", s, c).tolist()):
+                sims[k] = v
     return tuple(
         Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), sims.get(k))
         for k, ((a, b), (i, j)) in enumerate(zip(path, starts[:-1].tolist()))

@@ -426,13 +426,19 @@ def _same_language_checks(pair: _Pair, tokenizer: Any) -> dict[str, Any]:
     sw = [src.word(k) for k in range(len(src.words))]
     src_bag = {_strip_punct(w).lower() for w in sw} | {_spelling_key(w) for w in sw}
     src_text_lower = src.text.lower()
-    out: dict[str, Any] = {"num_bad": [], "name_bad": [], "foreign": [], "neg": []}
+    out: dict[str, Any] = {"num_bad": [], "name_bad": [], "foreign": [], "neg": [], "num_ok": []}
 
     # numbers
     src_keys = number_keys(src.text)
+    out["num_ok"] = []
     for m in extract_numbers(cand.text):
+        ks = [k for k, (ws, we) in enumerate(cand.words) if ws < m.end and we > m.start]
         if m.key not in src_keys:
             out["num_bad"].append((m.start, m.end, m.key))
+        elif m.written_in_digits and all(not _strip_punct(cw[k]).isalpha()
+                                         or _strip_punct(cw[k]).lower() in ("am", "pm", "oclock", "o'clock", "hrs")
+                                         for k in ks):
+            out["num_ok"].extend(ks)
 
     # names: capitalised, not sentence-initial, no counterpart anywhere in the source
     for k, w in enumerate(cw):
@@ -747,9 +753,12 @@ def _same_language_flags(pair: _Pair, p_major: np.ndarray, p_any: np.ndarray,
                           msg, bead))
 
     # --- the learned flagger: runs of flagged words inside one difflib chunk
-    sev = np.where(p_major >= th["major"], 2, np.where(p_any >= th["minor"], 1, 0))
+    # major: the Major head over its threshold; minor: only words difflib left unmatched
+    sev = np.where(p_major >= th["major"], 2, np.where((p_any >= th["minor"]) & ~pair.loose, 1, 0))
     sev[taken] = 0
     sev[pair.loose & ~pair.exact] = 0  # case, punctuation or spelling variants only
+    for k in pair.checks["num_ok"]:
+        sev[k] = 0  # "19. 00" for "7 p.m.": the same time, written differently
     k = 0
     while k < n:
         if sev[k] == 0:
@@ -763,7 +772,11 @@ def _same_language_flags(pair: _Pair, p_major: np.ndarray, p_any: np.ndarray,
         tag = pair.opcodes[pair.chunk_of[k]][0]
         cspan = cand.words_span(k, j)
         counterpart = src_chunk(k)
-        score = float(p_major[ks].max() if level == 2 else p_any[ks].max())
+        if tag == "equal":
+            _, i1, _, j1, _ = pair.opcodes[pair.chunk_of[k]]
+            counterpart = src.words_span(j1 + k - i1, j1 + j - i1)
+        # confidence that the words changed the meaning: the Major head, for both severities
+        score = float(p_major[ks].max())
         if tag == "delete" or counterpart is None:
             kind, msg = "addition", f"{_quote(cspan.text)} has no counterpart in the source"
         elif tag == "equal":

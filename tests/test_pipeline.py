@@ -1,0 +1,191 @@
+"""End to end on the bundled pairs, with the real packaged models."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+import mtcheck
+from mtcheck.report import render
+from mtcheck.schema import report_schema
+
+from .conftest import ROOT, pair_paths
+
+pytestmark = pytest.mark.model
+
+# kim-arrives: each source sentence (by its opening words) and the candidate sentence(s) it must
+# land on, in order. The candidate split the second sentence in two ("...President Vladimir." /
+# "Putin has raised ..."), a 1-2 bead.
+KIM_ARRIVES_GOLD = [
+    ("North Korean leader Kim Jong Un arrives", ["North Korean leader Kim Jong Un arrives"]),
+    ("SEOUL, South Korea (AP) — Joined", ["SEOUL, South Korea (AP) — Accompanied", "Putin has raised Western"]),
+    ("North Korea’s official news agency said Kim boarded", ["North Korea’s official news agency said Kim addressed"]),
+    ("Jeon Ha Gyu, spokesperson", ["Jeon Ha Gyu, a spokesman"]),
+    ("He didn’t elaborate", ["He did not explain"]),
+    ("North Korean state media showed", ["North Korean state media showed"]),
+    ("Kim’s delegation likely includes", ["Kim’s delegation is likely to include"]),
+    ("A group of senior officials were at the station", ["A group of senior officials showed up"]),
+    ("Citing unidentified Russian", ["Citing unnamed Russian"]),
+    ("A brief statement on the Kremlin’s website", ["A report on the Kremlin’s online page"]),
+    ("KCNA said the leaders would meet", ["The KCNA said the leaders would meet"]),
+]
+
+
+def _bead_for_source(report, index):
+    return next(b for b in report.beads if index in b.source)
+
+
+def test_kim_arrives_alignment_bead_by_bead(pair_report):
+    report = pair_report("kim-arrives")
+    src, cand = report.source, report.candidate
+    assert len(src.sentences) == len(KIM_ARRIVES_GOLD)
+    for index, (source_start, candidate_starts) in enumerate(KIM_ARRIVES_GOLD):
+        assert src.sentences[index].text.startswith(source_start)
+        bead = _bead_for_source(report, index)
+        got = [cand.sentences[j].text for j in bead.candidate]
+        assert len(got) == len(candidate_starts), (source_start, got)
+        for text, start in zip(got, candidate_starts):
+            assert text.startswith(start), (source_start, text)
+        assert bead.similarity is not None and bead.similarity > 0.55
+
+
+def test_kim_arrives_tail_is_insertions_not_forced_matches(pair_report):
+    report = pair_report("kim-arrives")
+    last_matched = max(j for b in report.beads if not b.is_gap for j in b.candidate)
+    assert report.candidate.sentences[last_matched].text.startswith("The KCNA said the leaders would meet")
+    tail = [b for b in report.beads if b.candidate and min(b.candidate) > last_matched]
+    assert len(tail) >= 35
+    assert all(b.kind == "0-1" for b in tail)
+    assert report.summary.insertions >= 35
+    assert report.summary.coverage_source == 1.0
+
+
+def test_kim_arrives_scores_and_signature(pair_report):
+    report = pair_report("kim-arrives")
+    matched = [b for b in report.beads if not b.is_gap]
+    for bead in matched:
+        assert {name for name, _ in bead.scores} == {"chrf", "bleu", "ter"}
+        assert 0 <= bead.score("chrf") <= 100
+    assert report.model == "all-MiniLM-L6-v2"
+    sig = report.signature
+    assert sig.startswith(f"mtcheck:{mtcheck.__version__}|model:all-MiniLM-L6-v2@sha256:")
+    assert "chrf(nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:" in sig
+    assert "bleu(nrefs:1|case:mixed|eff:yes|tok:13a|smooth:exp|version:" in sig
+    assert "ter(nrefs:1|case:lc|tok:tercom" in sig
+    s = report.summary
+    assert 0.0 <= s.divergence_aligned < 0.3 < s.divergence <= 1.0
+    # junk in the candidate page is reported, with offsets into the raw text
+    assert {"loading", "newsletter", "comment-form"} <= {j.reason for j in report.candidate.junk}
+    for j in report.candidate.junk:
+        assert report.candidate.raw[j.start : j.end] == j.text
+
+
+def test_missiles_pt_en_aligned_across_languages(pair_report):
+    report = pair_report("missiles-pt-en")
+    assert (report.source.language, report.candidate.language) == ("pt", "en")
+    assert report.model == "usem3"
+    assert any("languages differ" in n for n in report.notes)
+    assert any("surface metrics" in n and "skipped" in n for n in report.notes)
+    assert all(not b.scores for b in report.beads)
+    assert report.summary.corpus_scores == ()
+    src, cand = report.source, report.candidate
+    # every Portuguese sentence finds its English translation, in order
+    expected = [
+        ("A Coreia do Norte lançou", "North Korea launched"),
+        ("A Guarda Costeira do Japão", "Japan’s Coast Guard"),
+        ("O porta-voz do governo japonês", "Japanese government spokesman"),
+        ("Também o Estado-Maior Conjunto", "The South Korean Joint Chiefs"),
+        ("\"As nossas forças armadas", "“Our military"),
+        ("O lançamento acontece", "The launch comes"),
+        ("As agências de notícias oficiais", "Official Russian news agencies"),
+        ("Kim chegou à estação", "Kim arrived at Vostochny"),
+        ("De acordo com a imprensa", "According to the official Russian press"),
+        ("Os dois líderes irão", "The two leaders will first visit"),
+    ]
+    assert len(src.sentences) == len(expected)
+    for index, (pt_start, en_start) in enumerate(expected):
+        assert src.sentences[index].text.startswith(pt_start)
+        bead = _bead_for_source(report, index)
+        assert bead.kind == "1-1", (pt_start, bead)
+        assert cand.sentences[bead.candidate[0]].text.startswith(en_start)
+        assert bead.similarity > 0.7
+    # the headlines the page inserted are insertions
+    inserted = {cand.sentences[b.candidate[0]].text for b in report.beads if b.kind == "0-1"}
+    assert "Images of Kim Jong-un as he leaves for Russia" in inserted
+
+
+def test_control_pair_is_clean(pair_report):
+    report = pair_report("kim-support-control")
+    assert all(b.kind == "1-1" for b in report.beads)
+    assert all(b.similarity > 0.99 for b in report.beads)
+    assert report.summary.coverage_source == report.summary.coverage_candidate == 1.0
+    assert report.summary.divergence < 0.01
+    assert len(report.candidate.junk) >= 10
+    assert not report.source.junk
+
+
+@pytest.mark.parametrize("pair", ["kim-arrives", "missiles-pt-en", "kim-support-control"])
+def test_json_validates_against_shipped_schema(pair_report, pair):
+    data = json.loads(render(pair_report(pair), "json"))
+    jsonschema.validate(data, report_schema())
+    assert data["schema"] == "mtcheck.report/1"
+    for side in ("source", "candidate"):
+        raw = pair_report(pair).source.raw if side == "source" else pair_report(pair).candidate.raw
+        for span in data[side]["sentences"] + data[side]["junk"]:
+            assert raw[span["start"] : span["end"]] == span["text"]
+
+
+def test_python_api_accepts_strings_and_sentence_lists():
+    source = ["Kim boarded his personal train on Sunday.", "He was accompanied by party members."]
+    candidate = ["Kim addressed his private exercise on Sunday.", "He was accompanied by party members."]
+    report = mtcheck.check(source, candidate)
+    assert [b.kind for b in report.beads] == ["1-1", "1-1"]
+    assert report.beads[1].similarity > 0.99
+    assert report.beads[0].similarity < report.beads[1].similarity
+    text_report = mtcheck.check(" ".join(source), " ".join(candidate))
+    assert len(text_report.source.sentences) == 2
+    assert report.to_dict()["schema"] == "mtcheck.report/1"
+
+
+def test_presplit_cli_lines(tmp_path):
+    from typer.testing import CliRunner
+
+    from mtcheck.cli import app
+
+    src = tmp_path / "s.txt"
+    cand = tmp_path / "c.txt"
+    src.write_text("U. S. officials met on Monday. They talked.\nThe talks ended at 19. 00.\n", "utf-8")
+    cand.write_text("U. S. officials met on Monday. They talked.\nThe talks ended at 7 p.m.\n", "utf-8")
+    result = CliRunner().invoke(app, ["check", str(src), str(cand), "--presplit", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [s["text"] for s in data["source"]["sentences"]] == [
+        "U. S. officials met on Monday. They talked.",
+        "The talks ended at 19. 00.",
+    ]
+    assert [b["kind"] for b in data["beads"]] == ["1-1", "1-1"]
+
+
+def test_two_runs_give_byte_identical_json(tmp_path):
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"run{run}.json"
+        src, cand = pair_paths("missiles-pt-en")
+        subprocess.run(
+            [sys.executable, "-m", "mtcheck", "check", str(src.relative_to(ROOT)), str(cand.relative_to(ROOT)),
+             "--format", "json", "--output", str(out)],
+            check=True, cwd=ROOT, timeout=300,
+        )
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b'"language": "pt"' in outputs[0]
+
+
+def test_importing_mtcheck_loads_no_model():
+    code = "import sys, mtcheck; print('torch' in sys.modules, 'sentence_transformers' in sys.modules, 'usem3' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False", "False"]
