@@ -109,7 +109,7 @@ def main() -> int:
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
         "heads": {"major": fit(X, y_major, mean, scale, args.C), "any": fit(X, y_any, mean, scale, args.C)},
-        "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 3},
+        "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
     }
     print(f"{len(X)} words; {int(y_major.sum())} in Major spans, {int(y_any.sum())} in any span")
 

@@ -25,17 +25,20 @@ pushes it to 0.75, and 3 * (0.75 - 0.45) - 0.04 = 0.86 beats the honest 1-1 plus
 (about 0.86) while its 1-1 alternative drops to about 0.65, so it wins under any weight from
 2 upwards. On synthetic documents (1,500 beads, topic-correlated sentences, uneven split
 parts, seven noise/topic settings) the share of gold beads recovered was, per weight:
-``a + b`` 0.93-0.99, constant 2 0.99-1.00 (but 0.91-0.96 of merges), ``2 + (a+b-2)/4``
-0.99-1.00 (0.97-1.00 of merges). ``merge_penalty`` per extra sentence makes the plain 1-1 win
+``a + b`` 0.93-1.00, constant 2 0.99-1.00 (but 0.91-1.00 of merges), ``2 + (a+b-2)/4``
+0.99-1.00 (0.97-1.00 of merges); not yet checked on real article pairs. ``merge_penalty`` per extra sentence makes the plain 1-1 win
 near-ties. Ties are broken deterministically: 1-1, then 1-2, 2-1, 1-3, 3-1, ..., then 1-0,
 then 0-1.
 
-Cost. When ``n * m <= full_search_cells`` the whole (n+1) x (m+1) grid is searched. Otherwise a
-first pass aligns block averages of consecutive sentences (a coarse grid of at most about
+Cost. When ``n * m <= full_search_cells`` (or one side is no longer than ``2 * band + 1``) the
+whole (n+1) x (m+1) grid is searched. Otherwise a first pass aligns block averages of consecutive sentences (a coarse grid of at most about
 400 x 400) and the exact DP runs only in a window of +-(band + block size) sentences around the
 projected coarse path, so time and memory grow linearly with the text length. The full
 similarity matrix is never built in that case: similarities are computed a few rows at a time,
-for the window columns only. Backpointers take one byte per searched cell.
+for the window columns only. Backpointers take one byte per searched cell. The banded pass
+multiplies many small blocks; on a busy machine multithreaded BLAS can spin on them (10x
+slower measured on 2 shared CPUs), so callers may run it under
+``threadpoolctl.threadpool_limits(1)``.
 """
 
 from __future__ import annotations
@@ -424,7 +427,8 @@ def align(
         merge_penalty: subtracted per extra sentence of a merged bead, so that 1-1 wins ties.
         band: half-width in sentences of the fine search window around the coarse path (the
             coarse block size is added to it).
-        full_search_cells: search the full grid when ``n * m`` is at most this.
+        full_search_cells: search the full grid when ``n * m`` is at most this (or when the
+            shorter side has at most ``2 * band + 1`` sentences).
 
     Returns:
         The :class:`Alignment`.
@@ -453,7 +457,9 @@ def align(
         beads = [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
         return Alignment(tuple(beads), float(tau), 0, False)
 
-    banded = n * m > full_search_cells
+    # a side no longer than one band is searched in full: that costs only O(band * longer side),
+    # and block averages over such a short side cannot guide a first pass
+    banded = n * m > full_search_cells and min(n, m) > 2 * band + 1
     if banded:
         lo, hi, cells = _coarse_windows(src, cand, band)
     else:

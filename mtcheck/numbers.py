@@ -52,7 +52,7 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _NUM_RE = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
+    r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:st|nd|rd|th)?"
     r"(?:\s?(hundred|thousand|millions?|billions?|trillion|mn|bn|m|k)\b)?",
     re.IGNORECASE,
 )

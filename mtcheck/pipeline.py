@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence, Union
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import __version__
 from .align import Alignment, align
@@ -18,6 +19,7 @@ from .embed import Embedder, choose_model, get_embedder
 from .errors import InputError
 from .io import read_text
 from .metrics import PairMetric, make_metrics
+from .refine import refine
 from .segment import build_document, document_from_lines, document_from_sentences
 from .types import Bead, Document, Flag, Report, Summary
 
@@ -100,15 +102,12 @@ def check(
     vectors = embedder.encode(src.texts + cand.texts)
     src_vecs, cand_vecs = vectors[: len(src.sentences)], vectors[len(src.sentences) :]
 
-    alignment = align(
-        src_vecs,
-        cand_vecs,
-        max_merge=config.max_merge,
-        skip_threshold=config.skip_threshold,
-        merge_penalty=config.merge_penalty,
-        band=config.band,
-        full_search_cells=config.full_search_cells,
-    )
+    # Many small per-row products: multithreaded BLAS only adds contention there (14x slower
+    # on a loaded 2-core machine, see bench/bench_align.py), so the aligner runs on one thread.
+    with threadpool_limits(limits=1):
+        alignment = _align(src_vecs, cand_vecs, config)
+    aligned = refine(alignment.beads, src, cand, embedder, config.max_merge)
+
 
     metrics: list[PairMetric] = []
     if cross_language:
@@ -118,7 +117,7 @@ def check(
         )
     elif config.metrics:
         metrics = make_metrics(config.metrics)
-    beads = tuple(_score_bead(bead, src, cand, metrics) for bead in alignment.beads)
+    beads = tuple(_score_bead(bead, src, cand, metrics) for bead in aligned)
 
     flags, checks = _flag(src, cand, beads, embedder, cross_language, config)
     summary = summarise(src, cand, beads, flags, metrics, config)
@@ -135,6 +134,18 @@ def check(
         notes=tuple(notes),
         checks=checks,
         settings=tuple(config.to_dict().items()) + settings,
+    )
+
+
+def _align(src_vecs: np.ndarray, cand_vecs: np.ndarray, config: CheckConfig) -> Alignment:
+    return align(
+        src_vecs,
+        cand_vecs,
+        max_merge=config.max_merge,
+        skip_threshold=config.skip_threshold,
+        merge_penalty=config.merge_penalty,
+        band=config.band,
+        full_search_cells=config.full_search_cells,
     )
 
 

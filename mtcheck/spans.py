@@ -282,7 +282,11 @@ def _contextual_word_vectors(
     dim = auto.config.hidden_size
     words_out: list[np.ndarray | None] = [None] * len(sides)
     sent_out = np.zeros((len(sides), dim), dtype=np.float32)
-    order = sorted(range(len(sides)), key=lambda k: len(sides[k].text))
+    # one pass per distinct text (a reference checked against several systems is embedded once)
+    first: dict[str, int] = {}
+    for k, side in enumerate(sides):
+        first.setdefault(side.text, k)
+    order = sorted(first.values(), key=lambda k: len(sides[k].text))
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
             idx = order[b : b + batch_size]
@@ -308,6 +312,10 @@ def _contextual_word_vectors(
                         wv[w] = tok_vec[sel].mean(0)
                 norms = np.linalg.norm(wv, axis=1, keepdims=True)
                 words_out[k] = wv / np.maximum(norms, 1e-9)
+    for k, side in enumerate(sides):
+        if words_out[k] is None and first[side.text] != k:
+            words_out[k] = words_out[first[side.text]]
+            sent_out[k] = sent_out[first[side.text]]
     return [w if w is not None else np.zeros((0, dim)) for w in words_out], sent_out
 
 
@@ -365,27 +373,61 @@ def _sentence_initial(side: _Side, k: int) -> bool:
     return any(js == s for js, _, _ in side.pieces)
 
 
-def _foreign_word(word: str, script: str, source_bag: set[str], tokenizer: Any, english: bool) -> bool:
-    """A word in another script than the text's, or (English texts) one that looks non-English."""
+_NB_LANGUAGES = ("es", "fr", "de", "it", "pt", "nl", "ca", "ro", "sv", "da", "pl", "id", "tl", "af")
+
+
+@lru_cache(maxsize=1)
+def _trigram_profiles() -> dict[str, tuple[dict[str, int], int]]:
+    """langdetect's character trigram counts for English and some other Latin-script languages."""
+    import os
+
+    import langdetect
+
+    folder = os.path.join(os.path.dirname(langdetect.__file__), "profiles")
+    out = {}
+    for lang in ("en", *_NB_LANGUAGES):
+        with open(os.path.join(folder, lang), encoding="utf-8") as fh:
+            prof = json.load(fh)
+        out[lang] = ({g: c for g, c in prof["freq"].items() if len(g) == 3}, prof["n_words"][2])
+    return out
+
+
+def _non_english_margin(word: str) -> float:
+    """Log-likelihood margin of the best other Latin-script language over English (naive Bayes
+    over langdetect's character trigrams); above ~10 the word reads as foreign."""
+    padded = f" {word.lower()} "
+    grams = [padded[i : i + 3] for i in range(len(padded) - 2)]
+
+    def loglik(lang: str) -> float:
+        freq, total = _trigram_profiles()[lang]
+        floor = 0.5 * total / 1e6
+        return sum(math.log((freq.get(g, 0) + floor) / total) for g in grams)
+
+    return max(loglik(lang) for lang in _NB_LANGUAGES) - loglik("en")
+
+
+def _foreign_word(word: str, script: str, source_bag: set[str], tokenizer: Any, english: bool) -> str | None:
+    """"major" for a word in another script than the text's, or (English texts) one that reads
+    clearly non-English; "minor" for one that may be; None otherwise."""
     core = _strip_punct(word)
     if not core or core.lower() in source_bag:
-        return False
+        return None
     letters = [ch for ch in core if ch.isalpha()]
     if not letters:
-        return False
+        return None
     scripts = {_script(ch) for ch in letters} - {""}
     if scripts and script not in scripts:
-        return True
-    if not english or script != "latin":
-        return False
-    if any(not ch.isascii() for ch in letters) and not core[0].isupper():
-        return True  # "está", "für" in an English text
-    if tokenizer is None or not core.isalpha() or not core.islower() or len(core) < 6:
-        return False
-    if core.endswith(_EN_SUFFIXES):
-        return False
-    pieces = tokenizer.tokenize(core)
-    return len(pieces) >= 4 or (len(pieces) == 3 and len(core) <= 9)
+        return "major"
+    if not english or script != "latin" or core[0].isupper():
+        return None
+    if any(not ch.isascii() for ch in letters):
+        return "major" if _non_english_margin(core) >= 6 else "minor"  # "está", "für"
+    if tokenizer is None or not core.isalpha() or len(core) < 6 or core.endswith(_EN_SUFFIXES):
+        return None
+    if len(tokenizer.tokenize(core)) < 3:
+        return None  # the English vocabulary knows it, or nearly
+    margin = _non_english_margin(core)
+    return "major" if margin >= 12 else "minor" if margin >= 6 else None
 
 
 def _negation_count(words: Sequence[str], cues: frozenset[str]) -> list[int]:
@@ -453,9 +495,12 @@ def _same_language_checks(pair: _Pair, tokenizer: Any) -> dict[str, Any]:
 
     # other-language words
     script = _main_script(cand.text)
+    out["foreign_severity"] = {}
     for k, w in enumerate(cw):
-        if not pair.exact[k] and _foreign_word(w, script, src_bag, tokenizer, english=True):
+        level = None if pair.exact[k] else _foreign_word(w, script, src_bag, tokenizer, english=True)
+        if level:
             out["foreign"].append(k)
+            out["foreign_severity"][k] = level
 
     # negation: cues present on one side only
     cues = NEGATION_CUES["en"]
@@ -738,7 +783,9 @@ def _same_language_flags(pair: _Pair, p_major: np.ndarray, p_any: np.ndarray,
             continue
         taken[k] = True
         cspan = cand.words_span(k, k + 1)
-        flags.append(Flag("untranslated", "major", cspan, src_chunk(k), float(max(0.6, p_major[k])),
+        level = pair.checks["foreign_severity"].get(k, "major")
+        flags.append(Flag("untranslated", level, cspan, src_chunk(k),
+                          float(max(0.6 if level == "major" else 0.3, p_major[k])),
                           f"{_quote(cspan.text)} looks like another language than the rest of the text", bead))
     for k in pair.checks["name_bad"]:
         if taken[k] or max(p_major[k] / th["major"], p_any[k] / th["minor"]) < 1.0:
@@ -799,7 +846,7 @@ def _same_language_flags(pair: _Pair, p_major: np.ndarray, p_any: np.ndarray,
         sspan = src.words_span(j1, j2)
         at = cand.words[i1][0] if i1 < n else cand.words[-1][1]
         cspan = cand.span(at, at)
-        major = len(content) >= th.get("omission_major_words", 3)
+        major = len(content) >= th.get("omission_major_words", 5)
         score = min(0.95, 0.3 + 0.15 * len(content))
         flags.append(Flag("omission", "major" if major else "minor", cspan, sspan, score,
                           f"the source's {_quote(sspan.text)} is missing here", bead))
@@ -868,7 +915,7 @@ def _cross_language_flags(cand: _Side, src: _Side, bead: BeadInput) -> list[Flag
     # words in another script than the candidate's
     src_bag = {_strip_punct(w).lower() for w in src.text.split()}
     for k in range(len(cand.words)):
-        if _foreign_word(cand.word(k), cand_script, src_bag, None, english=False):
+        if _foreign_word(cand.word(k), cand_script, src_bag, None, english=False) == "major":
             cspan = cand.words_span(k, k + 1)
             flags.append(Flag("untranslated", "major", cspan, src_span, 0.8,
                               f"{_quote(cspan.text)} is in another script than the rest of the text", b))

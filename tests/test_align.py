@@ -163,6 +163,14 @@ def test_leading_run_in_banded_mode():
     assert pairs(al) == gold
 
 
+def test_short_side_is_searched_in_full():
+    # 3 x 3000 is over the cell limit, but a side shorter than a band makes banding pointless
+    S, C, gold = make_pair([(0, 1)] * 1500 + [(1, 1)] * 3 + [(0, 1)] * 1497, seed=16, d=384)
+    al = align(S, C, full_search_cells=100)
+    assert not al.banded and al.searched_cells == 4 * 3001
+    assert [b for b in pairs(al) if b[0]] == [((0,), (1500,)), ((1,), (1501,)), ((2,), (1502,))]
+
+
 @pytest.mark.parametrize("n,m", [(0, 4), (3, 0), (0, 0)])
 def test_empty_sides(n, m):
     rng = np.random.default_rng(0)
