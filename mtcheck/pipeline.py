@@ -97,7 +97,7 @@ def check(
         model_name, note = choose_model(config.model, src.language, cand.language)
         if note:
             notes.append(note)
-        embedder = get_embedder(model_name)
+        embedder = get_embedder(model_name, allow_download=config.allow_download)
     log.info("embedding %d + %d sentences with %s", len(src.sentences), len(cand.sentences), embedder.name)
     vectors = embedder.encode(src.texts + cand.texts)
     src_vecs, cand_vecs = vectors[: len(src.sentences)], vectors[len(src.sentences) :]

@@ -107,3 +107,24 @@ def test_console_script_runs_without_traceback_on_bad_encoding(tmp_path: Path):
     assert proc.returncode == EXIT_BAD_INPUT
     assert "Traceback" not in proc.stderr
     assert "--encoding" in proc.stderr
+
+
+@pytest.mark.model
+def test_model_option_takes_a_local_sentence_transformers_path():
+    from mtcheck.embed import default_english_model_path
+
+    path = default_english_model_path()
+    src, cand = pair_paths("kim-support-control")
+    result = run("check", str(src), str(cand), "--model", path, "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["model"] == path
+    assert f"model:{path}@sha256:" in data["signature"]
+
+
+def test_unknown_model_is_one_line_exit_2_without_network_retries():
+    src, cand = pair_paths("kim-support-control")
+    result = run("check", str(src), str(cand), "--model", "no-such-org/no-such-model")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "--allow-download" in result.output
+    assert len(result.output.strip().splitlines()) == 1
