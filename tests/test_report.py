@@ -1,0 +1,108 @@
+"""Renderers on hand-built reports (exact offsets, escaping) and on a real pair."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from mtcheck.report import FORMATS, render
+from mtcheck.types import Bead, Document, Flag, Junk, Report, Span, Summary
+
+SOURCE = 'Kim boarded his personal train. <script>alert("x")</script> officials met.'
+CANDIDATE = 'Kim addressed his private exercise. <img src=x onerror=alert(1)> officials met. Read more »'
+
+
+def _span(raw: str, text: str) -> Span:
+    start = raw.index(text)
+    return Span(start, start + len(text), text)
+
+
+@pytest.fixture()
+def report() -> Report:
+    src = Document(SOURCE, (_span(SOURCE, "Kim boarded his personal train."), _span(SOURCE, SOURCE[32:])), language="en", path="s.txt")
+    junk_start = CANDIDATE.index("Read more »")
+    cand = Document(
+        CANDIDATE,
+        (_span(CANDIDATE, "Kim addressed his private exercise."), _span(CANDIDATE, CANDIDATE[36:junk_start].strip())),
+        junk=(Junk(junk_start, len(CANDIDATE), "Read more »", "read-more"),),
+        language="en",
+        path="c.txt",
+    )
+    flags = (
+        Flag("mistranslation", "major", _span(CANDIDATE, "private exercise"), _span(SOURCE, "personal train"), 0.9,
+             '"private exercise" where the source has "personal train"', 0),
+        Flag("mistranslation", "minor", _span(CANDIDATE, "addressed"), _span(SOURCE, "boarded"), 0.6,
+             '"addressed" where the source has "boarded"', 0),
+    )
+    beads = (Bead((0,), (0,), 0.56, (("chrf", 40.0),)), Bead((1,), (1,), 0.7, (("chrf", 55.0),)))
+    summary = Summary(0.3, 1.0, 1.0, 0.63, 2, 0, 0, penalty=6.0, flags_major=1, flags_minor=1, divergence_aligned=0.3)
+    return Report(src, cand, beads, flags, summary, "mtcheck:test", "fake")
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.marks, self._in_mark = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_mark = tag == "mark"
+
+    def handle_endtag(self, tag):
+        self._in_mark = False
+
+    def handle_data(self, data):
+        if self._in_mark:
+            self.marks.append(data)
+
+
+def test_html_escapes_article_text_and_marks_exact_spans(report):
+    page = render(report, "html")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    parser = _Collect()
+    parser.feed(page)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    # source column then candidate column, each highlight exactly the flagged characters
+    assert parser.marks == ["boarded", "personal train", "addressed", "private exercise"]
+    assert '<mark class="major"' in page and '<mark class="minor"' in page
+    assert "Read more »" in page  # junk is listed, not dropped
+
+
+def test_markdown_escapes_table_breakers(report):
+    md = render(report, "markdown")
+    assert "\\<script\\>" in md
+    table_rows = [line for line in md.splitlines() if line.startswith("| 1 |")]
+    assert len(table_rows) == 1 and table_rows[0].count(" | ") == 5
+
+
+def test_terminal_lists_flags_worst_first(report):
+    text = render(report, "terminal")
+    assert text.index("private exercise") < text.index("'addressed'")
+    assert "1 major, 1 minor" in text
+    assert "read-more" in text
+
+
+def test_json_round_trips_offsets(report):
+    data = json.loads(render(report, "json"))
+    for flag in data["flags"]:
+        assert CANDIDATE[flag["candidate"]["start"] : flag["candidate"]["end"]] == flag["candidate"]["text"]
+        assert SOURCE[flag["source"]["start"] : flag["source"]["end"]] == flag["source"]["text"]
+
+
+def test_every_format_renders(report):
+    for fmt in FORMATS:
+        assert render(report, fmt).strip()
+    with pytest.raises(ValueError):
+        render(report, "pdf")
+
+
+@pytest.mark.model
+def test_html_for_a_real_pair_has_every_bead(pair_report):
+    report = pair_report("kim-arrives")
+    page = render(report, "html")
+    assert len(re.findall(r'<tr id="bead-\d+"', page)) == len(report.beads)
+    assert "Loading the weather" in page
