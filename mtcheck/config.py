@@ -37,7 +37,6 @@ class CheckConfig:
             searches the full matrix instead of a band.
         metrics: surface metrics computed per bead for same-language pairs.
         severity_weights: weights of flag severities in ``summary.penalty``.
-        flag_threshold: minimum confidence for a substitution flag to be reported.
     """
 
     model: str | None = None
@@ -54,7 +53,6 @@ class CheckConfig:
     full_search_cells: int = 250_000
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter")
     severity_weights: tuple[tuple[str, float], ...] = tuple(SEVERITY_WEIGHTS.items())
-    flag_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         if self.max_merge < 1 or self.max_merge > 4:
@@ -65,8 +63,6 @@ class CheckConfig:
             raise ConfigError("max_bytes must be positive")
         if self.skip_threshold is not None and not -1.0 <= self.skip_threshold <= 1.0:
             raise ConfigError(f"skip_threshold must be in [-1, 1], not {self.skip_threshold}")
-        if not 0.0 <= self.flag_threshold <= 1.0:
-            raise ConfigError(f"flag_threshold must be in [0, 1], not {self.flag_threshold}")
         from .metrics import METRICS
 
         unknown = [m for m in self.metrics if m not in METRICS]

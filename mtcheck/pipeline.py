@@ -19,6 +19,8 @@ from .embed import Embedder, choose_model, get_embedder
 from .errors import InputError
 from .io import read_text
 from .metrics import PairMetric, make_metrics
+from . import spans
+from .beadflags import WHOLE_BEAD_CHECKS, gap_flags, outlier_flags
 from .refine import refine
 from .segment import build_document, document_from_lines, document_from_sentences
 from .types import Bead, Document, Flag, Report, Summary
@@ -169,14 +171,21 @@ def _flag(
     cross_language: bool,
     config: CheckConfig,
 ) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
-    try:
-        from . import spans
-    except ImportError:  # span flagging not available in this build
-        return (), ()
-    if not hasattr(spans, "flag_document"):
-        return (), ()
-    flags = spans.flag_document(src, cand, beads, embedder=embedder, cross_language=cross_language, config=config)
-    return tuple(flags), spans.checks_run(cross_language)
+    """Word-level flags inside matched beads (one batched model pass), then whole-bead flags."""
+    matched = [(k, b) for k, b in enumerate(beads) if not b.is_gap]
+    inputs = [
+        spans.BeadInput(
+            src.raw, tuple(src.sentences[i] for i in b.source),
+            cand.raw, tuple(cand.sentences[j] for j in b.candidate),
+            bead_index=k, cross_language=cross_language,
+            source_language=src.language, candidate_language=cand.language,
+        )
+        for k, b in matched
+    ]
+    flags = [f for per_bead in spans.flag_beads(inputs, embedder=embedder, config=config) for f in per_bead]
+    flags += gap_flags(beads, src, cand) + outlier_flags(beads, src, cand)
+    flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
+    return tuple(flags), spans.checks_run(cross_language) + WHOLE_BEAD_CHECKS
 
 
 def _char_weight(doc: Document, indices: Sequence[int]) -> int:
@@ -240,7 +249,7 @@ def make_signature(embedder: Embedder, config: CheckConfig, metrics: Sequence[Pa
         f"align:merge{config.max_merge}+skip:{skip}+pen:{config.merge_penalty:g}+band:{config.band}",
         f"split:{'lines' if config.presplit else 'sentencex'}+clean:{'yes' if config.clean and not config.presplit else 'no'}",
         f"langdetect-seed:{config.langdetect_seed}",
-        f"flag-threshold:{config.flag_threshold:g}",
+        f"flagger:{spans.flagger_fingerprint()}",
         "weights:" + "+".join(f"{k}{v:g}" for k, v in config.severity_weights),
     ]
     parts += [f"{m.name}({m.signature()})" for m in metrics]

