@@ -6,7 +6,10 @@ Prints:
   * cold start to report: a fresh `mtcheck check` process on kim-arrives writing JSON, wall time
     (and, for scale, the cost of a bare `import sentence_transformers` in a fresh process);
   * embedding throughput inside mtcheck (get_embedder(...).encode on the pair's sentences)
-    against raw SentenceTransformer.encode on the same sentences, and the ratio.
+    against raw SentenceTransformer.encode on the same sentences, and the ratio;
+  * the cost of span flagging on a fully parallel 300-sentence document (MQM dev references as
+    source, one system's output as candidate), against the cost of embedding the candidate
+    sentences once more with raw SentenceTransformer.encode.
 """
 
 from __future__ import annotations
@@ -72,6 +75,52 @@ def throughput() -> None:
     print(f"  ratio mtcheck/raw               {raw_s / ours_s:7.2f}")
 
 
+def flagging_cost(n: int = 300) -> None:
+    import json
+
+    from mtcheck import CheckConfig, check
+    from mtcheck.embed import DEFAULT_ENGLISH, get_embedder
+
+    rows = []
+    with open(ROOT / "bench" / "data" / "mqm-dev" / "mqm_zhen_newstest2020_dev.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row["system"] == "Online-B.1605" and row["reference"].strip() and row["hypothesis"].strip():
+                rows.append(row)
+    rows = rows[:n]
+    source = [r["reference"].strip() for r in rows]
+    candidate = [r["hypothesis"].strip() for r in rows]
+    embedder = get_embedder(DEFAULT_ENGLISH)
+    config = CheckConfig(metrics=("chrf",))
+    check(source[:5], candidate[:5], config)  # loads the model
+
+    def best(fn, repeat=2):
+        times = []
+        for _ in range(repeat):
+            embedder._cache.clear()  # every run embeds from scratch, as a fresh check does
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    without = best(lambda: check(source, candidate, config.with_(flag_spans=False)))
+    with_flags = best(lambda: check(source, candidate, config))
+    raw_model = embedder.inner.model
+    embed_candidate = best(lambda: raw_model.encode(candidate, batch_size=64, normalize_embeddings=True, show_progress_bar=False))
+    flagging = with_flags - without
+    print(f"span flagging on a parallel document of {len(rows)} sentences per side, fresh sentence cache:")
+    print(f"  check without flags            {without:6.2f} s")
+    print(f"  check with flags               {with_flags:6.2f} s")
+    print(f"  flagging alone                 {flagging:6.2f} s")
+    print(f"  embedding the candidate once   {embed_candidate:6.2f} s  (raw SentenceTransformer.encode)")
+    print(f"  ratio flagging/embedding       {flagging / embed_candidate:6.2f}  (target: at most 1)")
+
+
 if __name__ == "__main__":
-    cold_start()
-    throughput()
+    which = set(sys.argv[1:]) or {"cold", "throughput", "flagging"}
+    if "cold" in which:
+        cold_start()
+    if "throughput" in which:
+        throughput()
+    if "flagging" in which:
+        flagging_cost()

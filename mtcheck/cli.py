@@ -80,6 +80,7 @@ def check(
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Decode both files with this encoding instead of detecting UTF-8/UTF-16.")] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 5_000_000,
     no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep page junk in the text instead of setting it aside.")] = False,
+    no_flags: Annotated[bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")] = False,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
 ) -> None:
@@ -95,7 +96,7 @@ def check(
             _fail(f"{path} already exists; pass --force to overwrite it")
     try:
         config = CheckConfig(
-            model=model, allow_download=allow_download, presplit=presplit, clean=not no_clean, encoding=encoding, max_bytes=max_bytes
+            model=model, allow_download=allow_download, presplit=presplit, clean=not no_clean, flag_spans=not no_flags, encoding=encoding, max_bytes=max_bytes
         )
         report = run_check(read_document(source, config), read_document(candidate, config), config)
     except MtcheckError as exc:

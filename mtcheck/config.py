@@ -36,6 +36,8 @@ class CheckConfig:
         full_search_cells: below this many cells (source x candidate sentences) the aligner
             searches the full matrix instead of a band.
         metrics: surface metrics computed per bead for same-language pairs.
+        flag_spans: look for mistranslated spans inside aligned beads (off: alignment and
+            scores only, about half the time on long same-language texts).
         severity_weights: weights of flag severities in ``summary.penalty``.
     """
 
@@ -52,6 +54,7 @@ class CheckConfig:
     band: int = 24
     full_search_cells: int = 250_000
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter")
+    flag_spans: bool = True
     severity_weights: tuple[tuple[str, float], ...] = tuple(SEVERITY_WEIGHTS.items())
 
     def __post_init__(self) -> None:

@@ -67,10 +67,24 @@ class CachingEmbedder:
         self.name = inner.name
         self._cache: dict[str, np.ndarray] = {}
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+    def encode(self, texts: Sequence[str], keep_tokens: bool = False) -> np.ndarray:
+        """Embed ``texts``, each distinct text once per process.
+
+        With ``keep_tokens`` (and a backend that can), the same forward pass also keeps each
+        new text's token vectors, so that span flagging does not run the model again.
+        """
+        keep_tokens = keep_tokens and hasattr(self.inner, "encode_keeping_tokens")
+        if keep_tokens:
+            # a text cached earlier without its tokens goes through the model again, once
+            todo = list(dict.fromkeys(t for t in texts if t not in self._cache or not self.inner.has_tokens(t)))
+        else:
+            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if todo:
-            for text, row in zip(todo, self.inner.encode(todo)):
+            if keep_tokens:
+                rows = self.inner.encode_keeping_tokens(todo)
+            else:
+                rows = self.inner.encode(todo)
+            for text, row in zip(todo, rows):
                 self._cache[text] = row
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -96,6 +110,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, name_or_path: str, batch_size: int = 64, allow_download: bool = False) -> None:
         self.name_or_path = name_or_path
         self.allow_download = allow_download
+        self._tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.name = name_or_path
         self.batch_size = batch_size
         self._model = None
@@ -107,6 +122,43 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 self._model = _load_sentence_transformer(self.name_or_path, self.allow_download)
         return self._model
+
+    def encode_keeping_tokens(self, texts: Sequence[str]) -> np.ndarray:
+        """Like encode, and keep each text's token vectors for :meth:`cached_tokens`."""
+        items = self.model.encode(
+            list(texts), batch_size=self.batch_size, show_progress_bar=False, output_value=None
+        )
+        for text, item in zip(texts, items):
+            live = item["attention_mask"].bool()
+            # float16 halves the memory; the flagger's cosines do not notice
+            self._tokens[text] = (
+                item["input_ids"][live].numpy(),
+                item["token_embeddings"][live].float().numpy().astype(np.float16),
+            )
+        return _normalise(np.stack([item["sentence_embedding"].float().numpy() for item in items]))
+
+    def cached_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Character offsets (T x 2) and vectors (T x dim) of ``text``'s tokens, special tokens
+        left out, if an earlier :meth:`encode_keeping_tokens` call kept them; else None."""
+        kept = self._tokens.get(text)
+        if kept is None:
+            return None
+        ids, vectors = kept
+        enc = self.model.tokenizer(
+            text, truncation=True, max_length=self.model.max_seq_length,
+            return_offsets_mapping=True, return_special_tokens_mask=True,
+        )
+        if list(enc["input_ids"]) != ids.tolist():
+            return None  # tokenised differently (another truncation): let the caller recompute
+        keep = ~np.asarray(enc["special_tokens_mask"], dtype=bool)
+        return np.asarray(enc["offset_mapping"])[keep], vectors[keep].astype(np.float32)
+
+    def has_tokens(self, text: str) -> bool:
+        return text in self._tokens
+
+    def drop_tokens(self) -> None:
+        """Forget kept token vectors (they are large; sentence vectors stay cached)."""
+        self._tokens.clear()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -254,6 +254,17 @@ def _sentence_transformer(embedder: Any):
     return None
 
 
+def _word_vectors(side: _Side, tok_off: np.ndarray, tok_vec: np.ndarray, dim: int) -> np.ndarray:
+    """One L2-normalised vector per word of ``side``: the mean of the tokens inside it."""
+    wv = np.zeros((len(side.words), dim), dtype=np.float32)
+    for w, (s, e) in enumerate(side.words):
+        sel = (tok_off[:, 0] < e) & (tok_off[:, 1] > s)
+        if sel.any():
+            wv[w] = tok_vec[sel].mean(0)
+    norms = np.linalg.norm(wv, axis=1, keepdims=True)
+    return wv / np.maximum(norms, 1e-9)
+
+
 def _contextual_word_vectors(
     embedder: Any, sides: Sequence[_Side], batch_size: int = 32
 ) -> tuple[list[np.ndarray], np.ndarray]:
@@ -287,6 +298,17 @@ def _contextual_word_vectors(
     first: dict[str, int] = {}
     for k, side in enumerate(sides):
         first.setdefault(side.text, k)
+    # Texts whose tokens the pipeline's own embedding pass kept need no second forward pass.
+    cached_tokens = getattr(embedder, "cached_tokens", None)
+    if cached_tokens is not None:
+        for k in list(first.values()):
+            kept = cached_tokens(sides[k].text)
+            if kept is None:
+                continue
+            tok_off, tok_vec = kept
+            words_out[k] = _word_vectors(sides[k], tok_off, tok_vec, dim)
+            sent_out[k] = embedder.encode([sides[k].text])[0]
+            del first[sides[k].text]
     order = sorted(first.values(), key=lambda k: len(sides[k].text))
     with torch.inference_mode():
         for b in range(0, len(order), batch_size):
@@ -304,19 +326,14 @@ def _contextual_word_vectors(
             for row, k in enumerate(idx):
                 sent_out[k] = pooled[row]
                 live = (~special[row]) & (enc["attention_mask"][row].numpy() > 0)
-                tok_off = offsets[row][live]
-                tok_vec = hid[row][live]
-                wv = np.zeros((len(sides[k].words), dim), dtype=np.float32)
-                for w, (s, e) in enumerate(sides[k].words):
-                    sel = (tok_off[:, 0] < e) & (tok_off[:, 1] > s)
-                    if sel.any():
-                        wv[w] = tok_vec[sel].mean(0)
-                norms = np.linalg.norm(wv, axis=1, keepdims=True)
-                words_out[k] = wv / np.maximum(norms, 1e-9)
+                words_out[k] = _word_vectors(sides[k], offsets[row][live], hid[row][live], dim)
+    first_of = {}
     for k, side in enumerate(sides):
-        if words_out[k] is None and first[side.text] != k:
-            words_out[k] = words_out[first[side.text]]
-            sent_out[k] = sent_out[first[side.text]]
+        first_of.setdefault(side.text, k)
+    for k, side in enumerate(sides):
+        if words_out[k] is None and first_of[side.text] != k:
+            words_out[k] = words_out[first_of[side.text]]
+            sent_out[k] = sent_out[first_of[side.text]]
     return [w if w is not None else np.zeros((0, dim)) for w in words_out], sent_out
 
 
