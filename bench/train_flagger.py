@@ -31,6 +31,8 @@ sys.path.insert(0, str(HERE))
 
 import eval_mqm  # noqa: E402
 from mtcheck import spans as S  # noqa: E402
+from mtcheck.spans.flags import same_language_flags  # noqa: E402
+from mtcheck.spans.model import predict  # noqa: E402
 
 
 def labels(pair, row) -> tuple[np.ndarray, np.ndarray]:
@@ -61,8 +63,8 @@ def evaluate(rows, pairs, model, th):
 
     preds, pens = [], []
     for row, (F, pair) in zip(rows, pairs):
-        pm, pa = S._predict(model, F, "major"), S._predict(model, F, "any")
-        flags = S._same_language_flags(pair, pm, pa, th, 0)
+        pm, pa = predict(model, F, "major"), predict(model, F, "any")
+        flags = same_language_flags(pair, pm, pa, th, 0)
         preds.append(eval_mqm.flags_to_pred(flags))
         pens.append(-S.penalty(flags, {"major": 5.0, "minor": 1.0}))
     res = eval_mqm.span_prf(rows, preds)

@@ -192,6 +192,19 @@ def _flag(
     ]
     flags = [f for per_bead in spans.flag_beads(inputs, embedder=embedder, config=config) for f in per_bead]
     flags += gap_flags(beads, src, cand) + outlier_flags(beads, src, cand)
+    # Words left in another language are errors wherever they sit, inserted sentences included
+    # (the "disienten" in kim-arrives' tail, past the end of the partial source).
+    # With no source to compare against, only the confident (major) ones: the minor level also
+    # catches rare English words ("spokeswoman").
+    for k, b in enumerate(beads):
+        if not b.source:
+            flags += [
+                f for f in spans.untranslated_flags(
+                    cand.raw, tuple(cand.sentences[j] for j in b.candidate),
+                    bead_index=k, language=cand.language, embedder=embedder,
+                )
+                if f.severity == "major"
+            ]
     flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
     return tuple(flags), spans.checks_run(cross_language) + WHOLE_BEAD_CHECKS
 

@@ -222,9 +222,10 @@ def test_kim_arrives_meaning_changes_are_flagged(pair_report):
         flag = _flag_on(report, reworded)
         assert flag is None or (flag.severity == "minor" and flag.score < private.score), reworded
     assert report.summary.penalty == 5 * report.summary.flags_major + report.summary.flags_minor
-    # the candidate's tail past the partial source is not flagged as additions
+    # the candidate's tail past the partial source is not flagged as additions (only the
+    # untranslated word in it is, see below)
     tail_start = raw.index("Kremlin spokesman Dmitry Peskov")
-    assert not [f for f in report.flags if f.candidate.start >= tail_start]
+    assert [f.kind for f in report.flags if f.candidate.start >= tail_start] == ["untranslated"]
 
 
 def test_control_pair_has_no_major_flag(pair_report):
@@ -242,3 +243,11 @@ def test_cross_language_pair_runs_the_cross_language_checks(pair_report):
     # the related headlines the page inserted mid-article are flagged as additions
     additions = [f.candidate.text for f in report.flags if f.kind == "addition"]
     assert "Images of Kim Jong-un as he leaves for Russia" in additions
+
+
+def test_untranslated_word_in_an_inserted_sentence_is_flagged(pair_report):
+    report = pair_report("kim-arrives")
+    at = report.candidate.raw.index("disienten")
+    flags = [f for f in report.flags if f.kind == "untranslated"]
+    assert [(f.candidate.start, f.candidate.text) for f in flags] == [(at, "disienten")]
+    assert report.beads[flags[0].bead].kind == "0-1"

@@ -9,7 +9,7 @@ import pytest
 
 from mtcheck.config import CheckConfig
 from mtcheck.numbers import extract_numbers, number_keys
-from mtcheck.spans import BeadInput, checks_run, flag_bead, flag_beads, penalty
+from mtcheck.spans import BeadInput, checks_run, flag_bead, flag_beads, penalty, untranslated_flags
 from mtcheck.types import Flag, Span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,6 +123,24 @@ def test_untranslated_word(embedder):
     flags = flags_for("The two parties disagree on the plan.", "The two parties disienten on the plan.", embedder)
     assert [(f.kind, f.candidate.text) for f in flags if f.kind == "untranslated"] == [("untranslated", "disienten")]
 
+
+
+@pytest.mark.model
+def test_untranslated_flags_without_a_source(embedder):
+    """Candidate sentences with no aligned source (an insertion bead) get the same-language path's
+    "untranslated" flags, with offsets into the raw text across a sentence join."""
+    raw = "Header\n\nRussia and North Korea are connected via a small railway.\n link between countries, disienten.\n"
+    first = Span.of(raw, raw.index("Russia"), raw.index("railway.") + len("railway."))
+    second = Span.of(raw, raw.index("link"), raw.index("disienten.") + len("disienten."))
+    flags = untranslated_flags(raw, [first, second], bead_index=4, language="en", embedder=embedder)
+    assert [(f.kind, f.candidate.text) for f in flags] == [("untranslated", "disienten")]
+    flag = flags[0]
+    assert (flag.candidate.start, flag.candidate.end) == (raw.index("disienten"), raw.index("disienten") + 9)
+    assert raw[flag.candidate.start : flag.candidate.end] == "disienten"
+    assert flag.severity == "major" and flag.source is None and flag.bead == 4
+    assert flag.message == '"disienten" looks like another language than the rest of the text'
+    # only English texts are judged for Latin-script words of other languages
+    assert untranslated_flags(raw, [first, second], bead_index=4, language="de", embedder=embedder) == []
 
 @pytest.mark.model
 def test_spelling_variant_is_not_flagged(embedder):

@@ -1,0 +1,82 @@
+"""A same-language bead aligned word by word: which candidate words have a source counterpart.
+
+difflib aligns the two word sequences twice: once on the words as written (``exact``) and once on
+their spelling keys (``loose``, so "capital," = "capital" and "armoured" = "armored"). The loose
+alignment's opcodes are the chunks every later step talks about: a flag covers words inside one
+chunk, and a chunk's source side is the flag's counterpart.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..types import Span
+from .words import Side, spelling_key
+
+if TYPE_CHECKING:
+    from .checks import CheckHits
+
+Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2) over word indices
+
+
+@dataclass
+class Pair:
+    """Everything computed for one same-language bead before flags are made."""
+
+    cand: Side
+    src: Side
+    opcodes: list[Opcode]
+    chunk_of: list[int]  # candidate word -> index into opcodes
+    exact: np.ndarray  # candidate word matched as written
+    loose: np.ndarray  # candidate word matched after normalisation (exact implies loose)
+    features: np.ndarray | None = None
+    checks: CheckHits | None = None
+
+    @classmethod
+    def align(cls, cand: Side, src: Side) -> "Pair":
+        opcodes, exact, loose = _align_words(cand, src)
+        chunk_of = [0] * len(cand.words)
+        for c, (tag, i1, i2, _, _) in enumerate(opcodes):
+            for i in range(i1, i2):
+                chunk_of[i] = c
+        return cls(cand, src, opcodes, chunk_of, exact, loose)
+
+    def source_chunk(self, i: int) -> Span | None:
+        """The source side of candidate word ``i``'s chunk; None for an added chunk."""
+        tag, _, _, j1, j2 = self.opcodes[self.chunk_of[i]]
+        if tag == "delete" or j2 <= j1:
+            return None
+        return self.src.words_span(j1, j2)
+
+    def candidate_window(self, j: int) -> tuple[int, int]:
+        """Candidate words standing where source word ``j`` is: the replacing chunk, or the words on
+        either side of the place it was dropped from."""
+        n = len(self.cand.words)
+        for tag, i1, i2, j1, j2 in self.opcodes:
+            if j1 <= j < j2:
+                if i2 > i1:
+                    return i1, i2
+                lo, hi = max(0, i1 - 1), min(n, i1 + 1)
+                return (lo, hi) if hi > lo else (0, min(n, 1))
+        return 0, min(n, 1)
+
+
+def _align_words(cand: Side, src: Side) -> tuple[list[Opcode], np.ndarray, np.ndarray]:
+    cw = [cand.word(k) for k in range(len(cand.words))]
+    sw = [src.word(k) for k in range(len(src.words))]
+    exact = np.zeros(len(cw), dtype=bool)
+    for i, _, n in difflib.SequenceMatcher(None, cw, sw, autojunk=False).get_matching_blocks():
+        exact[i : i + n] = True
+    ck = [spelling_key(w) or w for w in cw]
+    sk = [spelling_key(w) or w for w in sw]
+    sm = difflib.SequenceMatcher(None, ck, sk, autojunk=False)
+    opcodes = sm.get_opcodes()
+    loose = np.zeros(len(cw), dtype=bool)
+    for tag, i1, i2, _, _ in opcodes:
+        if tag == "equal":
+            loose[i1:i2] = True
+    return opcodes, exact, loose
