@@ -9,7 +9,7 @@ import pytest
 
 from mtcheck.config import CheckConfig
 from mtcheck.numbers import extract_numbers, number_keys
-from mtcheck.spans import BeadInput, checks_run, flag_bead, flag_beads, penalty, untranslated_flags
+from mtcheck.spans import checks_run, flag_bead, flag_beads, penalty, untranslated_flags
 from mtcheck.types import Flag, Span
 
 ROOT = Path(__file__).resolve().parent.parent

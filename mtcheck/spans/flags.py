@@ -136,7 +136,7 @@ def _precise_flags(pair: Pair, p_major: np.ndarray, p_any: np.ndarray, th: Mappi
 def _learned_flags(pair: Pair, p_major: np.ndarray, p_any: np.ndarray, th: Mapping[str, float],
                    bead: int, taken: np.ndarray) -> list[Flag]:
     """Runs of words over the learned flagger's thresholds inside one difflib chunk, one flag each."""
-    cand, src = pair.cand, pair.src
+    cand = pair.cand
     n = len(cand.words)
     flags: list[Flag] = []
     # major: the Major head over its threshold; minor: only words difflib left unmatched
@@ -156,17 +156,18 @@ def _learned_flags(pair: Pair, p_major: np.ndarray, p_any: np.ndarray, th: Mappi
         level = int(sev[k:j].max())
         ks = list(range(k, j))
         tag = pair.opcodes[pair.chunk_of[k]][0]
+        if tag == "equal":
+            # Words the source has verbatim: the model sometimes rates them high next to a change
+            # ("believes Kim's exercise"), but a flag on an exact match confuses more than it helps;
+            # dropping these moved the tuning half's Major F1 by -0.0006 and tau by +0.0002.
+            k = j
+            continue
         cspan = cand.words_span(k, j)
         counterpart = pair.source_chunk(k)
-        if tag == "equal":
-            _, i1, _, j1, _ = pair.opcodes[pair.chunk_of[k]]
-            counterpart = src.words_span(j1 + k - i1, j1 + j - i1)
         # confidence that the words changed the meaning: the Major head, for both severities
         score = float(p_major[ks].max())
         if tag == "delete" or counterpart is None:
             kind, msg = "addition", f"{quote(cspan.text)} has no counterpart in the source"
-        elif tag == "equal":
-            kind, msg = "mistranslation", f"{quote(cspan.text)} probably does not fit its context"
         else:
             kind, msg = "mistranslation", f"{quote(cspan.text)} where the source has {quote(counterpart.text)}"
         flags.append(Flag(kind, "major" if level == 2 else "minor", cspan, counterpart, min(1.0, score), msg, bead))
