@@ -114,7 +114,6 @@ def check(
         alignment = _align(src_vecs, cand_vecs, config)
     aligned = refine(alignment.beads, src, cand, embedder, config.max_merge)
 
-
     metrics: list[PairMetric] = []
     if cross_language:
         notes.append(
@@ -159,14 +158,10 @@ def _align(src_vecs: np.ndarray, cand_vecs: np.ndarray, config: CheckConfig) -> 
     )
 
 
-def _joined(doc: Document, indices: Sequence[int]) -> str:
-    return " ".join(doc.sentences[i].text for i in indices)
-
-
 def _score_bead(bead: Bead, src: Document, cand: Document, metrics: Sequence[PairMetric]) -> Bead:
     if bead.is_gap or not metrics:
         return bead
-    source_text, candidate_text = _joined(src, bead.source), _joined(cand, bead.candidate)
+    source_text, candidate_text = src.joined(bead.source), cand.joined(bead.candidate)
     scores = tuple((m.name, m.sentence(candidate_text, source_text)) for m in metrics)
     return Bead(bead.source, bead.candidate, bead.similarity, scores)
 
@@ -238,8 +233,8 @@ def summarise(
     mean_similarity = float(np.mean([b.similarity for b in matched])) if matched else None
     corpus_scores: tuple[tuple[str, float], ...] = ()
     if metrics and matched:
-        hyps = [_joined(cand, b.candidate) for b in matched]
-        refs = [_joined(src, b.source) for b in matched]
+        hyps = [cand.joined(b.candidate) for b in matched]
+        refs = [src.joined(b.source) for b in matched]
         corpus_scores = tuple((m.name, m.corpus(hyps, refs)) for m in metrics)
     weights_by_severity = dict(config.severity_weights)
     aligned_divergence = (

@@ -21,10 +21,6 @@ from .embed import Embedder
 from .types import Bead, Document
 
 
-def _text(doc: Document, indices: Sequence[int]) -> str:
-    return " ".join(doc.sentences[i].text for i in indices)
-
-
 class _Similarity:
     """Cosine between joined sides, memoised (the same side pairs come up repeatedly)."""
 
@@ -35,7 +31,7 @@ class _Similarity:
     def __call__(self, source: tuple[int, ...], candidate: tuple[int, ...]) -> float:
         key = (source, candidate)
         if key not in self._memo:
-            vecs = self.embedder.encode([_text(self.src, source), _text(self.cand, candidate)])
+            vecs = self.embedder.encode([self.src.joined(source), self.cand.joined(candidate)])
             self._memo[key] = float(vecs[0] @ vecs[1])
         return self._memo[key]
 

@@ -75,6 +75,10 @@ class Document:
     def texts(self) -> list[str]:
         return [s.text for s in self.sentences]
 
+    def joined(self, indices) -> str:
+        """The text of several sentences as one, joined by a space (how a bead's side is read)."""
+        return " ".join(self.sentences[i].text for i in indices)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,

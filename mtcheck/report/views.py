@@ -20,8 +20,8 @@ def bead_view(report: Report, index: int) -> BeadView:
     return BeadView(
         index=index,
         bead=bead,
-        source_text=" ".join(report.source.sentences[i].text for i in bead.source),
-        candidate_text=" ".join(report.candidate.sentences[i].text for i in bead.candidate),
+        source_text=report.source.joined(bead.source),
+        candidate_text=report.candidate.joined(bead.candidate),
     )
 
 
