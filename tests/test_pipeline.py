@@ -251,3 +251,15 @@ def test_untranslated_word_in_an_inserted_sentence_is_flagged(pair_report):
     flags = [f for f in report.flags if f.kind == "untranslated"]
     assert [(f.candidate.start, f.candidate.text) for f in flags] == [(at, "disienten")]
     assert report.beads[flags[0].bead].kind == "0-1"
+
+
+def test_same_language_portuguese_pair_uses_the_multilingual_model_without_false_foreign_words():
+    source = (ROOT / "pairs" / "missiles-pt-en" / "source.txt").read_text("utf-8")
+    candidate = source.replace("muito feliz", "nada feliz")
+    report = mtcheck.check(source, candidate)
+    assert (report.source.language, report.candidate.language, report.model) == ("pt", "pt", "usem3")
+    assert any("not English" in note for note in report.notes)
+    assert not [f for f in report.flags if f.kind == "untranslated"]  # accents are not foreign in Portuguese
+    changed = [f for f in report.flags if "nada" in f.candidate.text]
+    assert changed and changed[0].source.text == "muito"
+    assert all(f.candidate.text in ("nada",) for f in report.flags)

@@ -132,7 +132,8 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
         if tokenizer is None:
             # asked only once a same-language bead needs it: it may load the model
             tokenizer = tokenizer_of(embedder)
-        same.append((b, _prepare(cand, src, tokenizer)))
+        english = (bead.candidate_language or "en").startswith("en")
+        same.append((b, _prepare(cand, src, tokenizer, english)))
     if not same:
         return results
     model = load_model(model_path)
@@ -156,10 +157,10 @@ def pair_features(beads: Sequence[BeadInput], embedder: Any) -> list[tuple[np.nd
     return [(pair.features, pair) for pair in pairs]
 
 
-def _prepare(cand: Side, src: Side, tokenizer: Any) -> Pair:
+def _prepare(cand: Side, src: Side, tokenizer: Any, english: bool = True) -> Pair:
     """Align a same-language pair word by word and run its precise checks."""
     pair = Pair.align(cand, src)
-    pair.checks = same_language_checks(pair, tokenizer)
+    pair.checks = same_language_checks(pair, tokenizer, english)
     return pair
 
 

@@ -71,8 +71,12 @@ class CheckHits:
     neg: list[tuple[str, int, int, int | None]] = field(default_factory=list)
 
 
-def same_language_checks(pair: Pair, tokenizer: Any) -> CheckHits:
-    """Precise checks over one same-language pair (English word lists where they matter)."""
+def same_language_checks(pair: Pair, tokenizer: Any, english: bool = True) -> CheckHits:
+    """Precise checks over one same-language pair (English word lists where they matter).
+
+    ``english``: the pair is in English, so English-only evidence of untranslated words applies
+    (a Portuguese "três" is not foreign in a Portuguese text).
+    """
     cand, src = pair.cand, pair.src
     cw = [cand.word(k) for k in range(len(cand.words))]
     sw = [src.word(k) for k in range(len(src.words))]
@@ -80,7 +84,7 @@ def same_language_checks(pair: Pair, tokenizer: Any) -> CheckHits:
     out = CheckHits()
     _check_numbers(pair, cw, out)
     out.name_bad = _unmatched_names(pair, cw, src_bag)
-    out.foreign = foreign_words(cand, src_bag, tokenizer, english=True, skip=pair.exact)
+    out.foreign = foreign_words(cand, src_bag, tokenizer, english=english, skip=pair.exact)
     out.neg = _negation_changes(pair, cw, sw)
     return out
 
