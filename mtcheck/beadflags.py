@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .text import shorten
 from .types import Bead, Document, Flag, Span
 
 #: Names of the checks this module runs, as the report lists them.
@@ -37,11 +38,6 @@ def _side_span(doc: Document, indices: Sequence[int]) -> Span:
     return Span.of(doc.raw, doc.sentences[indices[0]].start, doc.sentences[indices[-1]].end)
 
 
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def gap_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[Flag]:
     """Omission/addition flags for gap beads between the first and last matched bead."""
     matched = [i for i, b in enumerate(beads) if not b.is_gap]
@@ -60,14 +56,14 @@ def gap_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[Flag
             words = len(_WORD.findall(text.text))
             flags.append(
                 Flag("omission", "major" if words >= MAJOR_GAP_WORDS else "minor", Span(at, at, ""), text,
-                     0.8 if words >= MAJOR_GAP_WORDS else 0.5, f"source sentence missing: {_short(text.text)!r}", index)
+                     0.8 if words >= MAJOR_GAP_WORDS else 0.5, f"source sentence missing: {shorten(text.text, 70)!r}", index)
             )
         else:
             text = _side_span(cand, bead.candidate)
             words = len(_WORD.findall(text.text))
             flags.append(
                 Flag("addition", "major" if words >= MAJOR_GAP_WORDS else "minor", text, None,
-                     0.7 if words >= MAJOR_GAP_WORDS else 0.4, f"no counterpart in the source: {_short(text.text)!r}", index)
+                     0.7 if words >= MAJOR_GAP_WORDS else 0.4, f"no counterpart in the source: {shorten(text.text, 70)!r}", index)
             )
     return flags
 

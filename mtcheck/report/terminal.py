@@ -10,7 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..types import Document, Report
-from .views import gap_beads, shorten, worst_flags, worst_matched_beads
+from ..text import shorten
+from .views import gap_beads, worst_flags, worst_matched_beads
 
 
 def _side_line(label: str, doc: Document) -> str:

@@ -45,6 +45,3 @@ def worst_flags(report: Report, limit: int | None = None) -> list[Flag]:
     return ranked[:limit]
 
 
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

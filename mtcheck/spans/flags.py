@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..text import shorten
 from ..types import Flag, Span
 from .foreign import foreign_words
 from .pair import Pair
@@ -21,8 +22,7 @@ from .words import Side, is_punct, is_stop
 
 def quote(text: str, limit: int = 60) -> str:
     """``text`` on one line in double quotes, cut with "…" past ``limit`` characters."""
-    text = " ".join(text.split())
-    return f'"{text if len(text) <= limit else text[: limit - 1] + "…"}"'
+    return f'"{shorten(text, limit)}"'
 
 
 def _untranslated_flag(cand: Side, k: int, level: str, source: Span | None, bead: int,
