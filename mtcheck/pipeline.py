@@ -227,33 +227,34 @@ def summarise(
     covered_cand = sum(len(b.candidate) for b in matched)
     weights = np.array([_char_weight(src, b.source) + _char_weight(cand, b.candidate) for b in beads], float)
     quality = np.array([0.0 if b.is_gap else max(b.similarity or 0.0, 0.0) for b in beads])
-    divergence = 1.0 - float((weights * quality).sum() / weights.sum()) if weights.sum() else 1.0
-    matched_weights = np.array([w for w, b in zip(weights, beads) if not b.is_gap])
-    matched_quality = np.array([q for q, b in zip(quality, beads) if not b.is_gap])
+    is_matched = np.array([not b.is_gap for b in beads], bool)
     mean_similarity = float(np.mean([b.similarity for b in matched])) if matched else None
     corpus_scores: tuple[tuple[str, float], ...] = ()
     if metrics and matched:
         hyps = [cand.joined(b.candidate) for b in matched]
         refs = [src.joined(b.source) for b in matched]
         corpus_scores = tuple((m.name, m.corpus(hyps, refs)) for m in metrics)
-    weights_by_severity = dict(config.severity_weights)
-    aligned_divergence = (
-        1.0 - float((matched_weights * matched_quality).sum() / matched_weights.sum()) if matched else 1.0
-    )
     return Summary(
-        divergence=min(max(divergence, 0.0), 1.0),
+        divergence=_divergence(weights, quality),
         coverage_source=covered_src / len(src.sentences),
         coverage_candidate=covered_cand / len(cand.sentences),
         mean_similarity=mean_similarity,
         beads=len(beads),
         omissions=sum(1 for b in beads if not b.candidate),
         insertions=sum(1 for b in beads if not b.source),
-        penalty=sum(weights_by_severity.get(f.severity, 0.0) for f in flags),
+        penalty=spans.penalty(flags, config.severity_weights),
         flags_major=sum(1 for f in flags if f.severity == "major"),
         flags_minor=sum(1 for f in flags if f.severity == "minor"),
         corpus_scores=corpus_scores,
-        divergence_aligned=min(max(aligned_divergence, 0.0), 1.0),
+        divergence_aligned=_divergence(weights[is_matched], quality[is_matched]),
     )
+
+
+def _divergence(weights: np.ndarray, quality: np.ndarray) -> float:
+    """1 - the weighted mean quality, in [0, 1]; 1 when there is nothing to weigh."""
+    if not weights.sum():
+        return 1.0
+    return min(max(1.0 - float((weights * quality).sum() / weights.sum()), 0.0), 1.0)
 
 
 def make_signature(embedder: Embedder, config: CheckConfig, metrics: Sequence[PairMetric]) -> str:
