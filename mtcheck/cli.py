@@ -42,12 +42,15 @@ def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     raise typer.Exit(code)
 
 
-def _write(path: Path, text: str, force: bool) -> None:
-    """Write a report, never replacing a file the user has unless --force says so."""
+def _refuse_to_clobber(path: Path, force: bool) -> None:
+    """Stop before any work if a report would replace a file the user has (unless --force)."""
+    if path.is_dir():
+        _fail(f"{path} is a directory; give a file name for the report")
     if path.exists() and not force:
         _fail(f"{path} already exists; pass --force to overwrite it")
-    if path.exists() and path.is_dir():
-        _fail(f"{path} is a directory; give a file name for the report")
+
+
+def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -91,9 +94,10 @@ def check(
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
+    extra_outputs = ((json_path, "json"), (markdown_path, "markdown"), (html_path, "html"))
     for path in (output, json_path, markdown_path, html_path):
-        if path is not None and path.exists() and not force:
-            _fail(f"{path} already exists; pass --force to overwrite it")
+        if path is not None:
+            _refuse_to_clobber(path, force)
     try:
         config = CheckConfig(
             model=model, allow_download=allow_download, presplit=presplit, clean=not no_clean, flag_spans=not no_flags, encoding=encoding, max_bytes=max_bytes
@@ -109,13 +113,10 @@ def check(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        _write(output, text, force)
-    if json_path is not None:
-        _write(json_path, render(report, "json"), force)
-    if markdown_path is not None:
-        _write(markdown_path, render(report, "markdown"), force)
-    if html_path is not None:
-        _write(html_path, render(report, "html"), force)
+        _write(output, text)
+    for path, fmt in extra_outputs:
+        if path is not None:
+            _write(path, render(report, fmt))
 
 
 def main() -> None:

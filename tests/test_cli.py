@@ -128,3 +128,10 @@ def test_unknown_model_is_one_line_exit_2_without_network_retries():
     assert result.exit_code == EXIT_BAD_INPUT
     assert "--allow-download" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_output_that_is_a_directory_is_refused_before_any_work(tmp_path: Path):
+    src, cand = pair_paths("kim-support-control")
+    result = run("check", str(src), str(cand), "--json", str(tmp_path), "--force")
+    assert result.exit_code == EXIT_BAD_INPUT
+    assert "is a directory" in result.output

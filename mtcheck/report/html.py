@@ -54,18 +54,16 @@ def render_html(report: Report, **_options) -> str:
         lstrip_blocks=True,
     )
     ranked = worst_flags(report)
-    number = {id(f): n for n, f in enumerate(ranked, 1)}
-    cand_marks = [(f.candidate.start, f.candidate.end, number[id(f)], f) for f in ranked]
-    src_marks = [(f.source.start, f.source.end, number[id(f)], f) for f in ranked if f.source is not None]
-    rows = []
-    for index, bead in enumerate(report.beads):
-        rows.append(
-            {
-                "index": index,
-                "bead": bead,
-                "source": _pieces(report.source, bead.source, src_marks),
-                "candidate": _pieces(report.candidate, bead.candidate, cand_marks),
-                "flags": [number[id(f)] for f in ranked if f.bead == index],
-            }
-        )
-    return env.get_template("report.html.j2").render(report=report, s=report.summary, flags=ranked, rows=rows, number=number)
+    # A highlight carries its flag's number in the worst-first table, so the two can be matched.
+    cand_marks = [(f.candidate.start, f.candidate.end, n, f) for n, f in enumerate(ranked, 1)]
+    src_marks = [(f.source.start, f.source.end, n, f) for n, f in enumerate(ranked, 1) if f.source is not None]
+    rows = [
+        {
+            "index": index,
+            "bead": bead,
+            "source": _pieces(report.source, bead.source, src_marks),
+            "candidate": _pieces(report.candidate, bead.candidate, cand_marks),
+        }
+        for index, bead in enumerate(report.beads)
+    ]
+    return env.get_template("report.html.j2").render(report=report, s=report.summary, flags=ranked, rows=rows)
