@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import eval_mqm  # noqa: E402
 from mtcheck import spans as S  # noqa: E402
+from mtcheck.config import SEVERITY_WEIGHTS  # noqa: E402
 from mtcheck.spans.flags import same_language_flags  # noqa: E402
 from mtcheck.spans.model import predict  # noqa: E402
 
@@ -66,7 +67,7 @@ def evaluate(rows, pairs, model, th):
         pm, pa = predict(model, F, "major"), predict(model, F, "any")
         flags = same_language_flags(pair, pm, pa, th, 0)
         preds.append(eval_mqm.flags_to_pred(flags))
-        pens.append(-S.penalty(flags, {"major": 5.0, "minor": 1.0}))
+        pens.append(-S.penalty(flags, SEVERITY_WEIGHTS))
     res = eval_mqm.span_prf(rows, preds)
     tau = kendalltau(pens, [r["mqm_score"] for r in rows], variant="b").statistic
     return res["all"][2], res["major"][2], tau

@@ -35,7 +35,7 @@ from .flags import same_language_flags, untranslated_flags
 from .model import FEATURES, flagger_fingerprint, load_model, predict, word_features
 from .pair import Pair
 from .vectors import contextual_word_vectors, tokenizer_of
-from .words import Side
+from .words import Side, base_language
 
 __all__ = [
     "BeadInput",
@@ -132,7 +132,7 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
         if tokenizer is None:
             # asked only once a same-language bead needs it: it may load the model
             tokenizer = tokenizer_of(embedder)
-        english = (bead.candidate_language or "en").startswith("en")
+        english = base_language(bead.candidate_language or "en") == "en"
         same.append((b, _prepare(cand, src, tokenizer, english)))
     if not same:
         return results

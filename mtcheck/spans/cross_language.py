@@ -17,7 +17,7 @@ from ..types import Flag, Span
 from .checks import NEGATION_CUES, negation_count, zh_negations
 from .flags import quote
 from .foreign import foreign_words
-from .words import Side, fold, is_stop, main_script, sentence_initial, strip_punct
+from .words import Side, base_language, fold, is_stop, main_script, sentence_initial, strip_punct
 
 
 def cross_language_flags(cand: Side, src: Side, bead_index: int, source_language: str | None,
@@ -110,8 +110,8 @@ def _negation_flags(cand: Side, src: Side, src_span: Span | None, src_script: st
                     source_language: str | None, candidate_language: str | None, bead: int) -> list[Flag]:
     """One side negates and the other has no negation at all (sources in languages without a cue
     list are not judged)."""
-    s_lang = (source_language or "").split("-")[0]
-    c_lang = (candidate_language or "en").split("-")[0]
+    s_lang = base_language(source_language)
+    c_lang = base_language(candidate_language or "en")
     cw = [cand.word(k) for k in range(len(cand.words))]
     c_hits = negation_count(cw, NEGATION_CUES.get(c_lang, NEGATION_CUES["en"]))
     if src_script == "cjk" or s_lang.startswith("zh"):

@@ -17,7 +17,7 @@ from ..types import Flag, Span
 from .foreign import foreign_words
 from .pair import Pair
 from .vectors import tokenizer_of
-from .words import Side, is_punct, is_stop
+from .words import Side, base_language, is_punct, is_stop
 
 
 def quote(text: str, limit: int = 60) -> str:
@@ -58,7 +58,7 @@ def untranslated_flags(candidate_raw: str, candidate_spans: Sequence[Span], *, b
     if not cand.words:
         return []
     tokenizer = tokenizer_of(embedder) if embedder is not None else None
-    english = (language or "").split("-")[0].lower() == "en"
+    english = base_language(language) == "en"
     found = foreign_words(cand, set(), tokenizer, english=english)
     return [_untranslated_flag(cand, k, level, None, bead_index) for k, level in found.items()]
 

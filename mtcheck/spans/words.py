@@ -118,6 +118,11 @@ def sentence_initial(side: Side, k: int) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+def base_language(code: str | None) -> str:
+    """The language of a langdetect-style code without its region: "en-GB" -> "en", None -> ""."""
+    return (code or "").split("-")[0].lower()
+
+
 def strip_punct(word: str) -> str:
     return "".join(ch for ch in word if ch.isalnum() or ch in "'’-").strip("'’-")
 
