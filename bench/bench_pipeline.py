@@ -97,7 +97,7 @@ def flagging_cost(n: int = 300) -> None:
     def best(fn, repeat=2):
         times = []
         for _ in range(repeat):
-            embedder._cache.clear()  # every run embeds from scratch, as a fresh check does
+            embedder.clear()  # every run embeds from scratch, as a fresh check does
             start = time.perf_counter()
             fn()
             times.append(time.perf_counter() - start)

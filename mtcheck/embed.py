@@ -85,6 +85,10 @@ class CachingEmbedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
+    def clear(self) -> None:
+        """Forget every cached sentence vector (benchmarks measure a fresh check this way)."""
+        self._cache.clear()
+
     @property
     def dim(self) -> int:
         if self._cache:
