@@ -25,7 +25,6 @@ class CheckConfig:
         presplit: inputs are already one sentence per line; skip cleaning and splitting.
         clean: set page junk aside before splitting (ignored when ``presplit``).
         max_bytes: refuse input files larger than this.
-        encoding: decode input files with this encoding instead of detecting UTF-8/UTF-16.
         langdetect_seed: seed for langdetect, so the same text always gets the same language.
         max_merge: largest number of sentences on one side of a bead (1-2, 2-1, ... up to this).
         skip_threshold: similarity below which a 1-1 match is worse than an omission plus an
@@ -46,7 +45,6 @@ class CheckConfig:
     presplit: bool = False
     clean: bool = True
     max_bytes: int = 5_000_000
-    encoding: str | None = None
     langdetect_seed: int = 0
     max_merge: int = 3
     skip_threshold: float | None = None

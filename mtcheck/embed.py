@@ -172,17 +172,56 @@ class SentenceTransformerEmbedder(_LazyModel):
         """Forget kept token vectors (they are large; sentence vectors stay cached)."""
         self._tokens.clear()
 
+    @property
+    def window(self) -> int:
+        """The most word pieces (special tokens included) the model reads; it cuts the rest."""
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text as the model would read it, special tokens included, uncut."""
+        if not texts:
+            return []
+        ids = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
+        return [len(row) for row in ids]
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``. A text longer than the model's window is embedded window by window
+        and the windows' vectors averaged (weighted by their word pieces), never silently cut."""
         if not texts:
             return np.zeros((0, self.model.get_sentence_embedding_dimension()), dtype=np.float32)
+        pieces: list[str] = []
+        owners: list[tuple[int, int]] = []  # (text index, word pieces) per piece
+        for index, (text, size) in enumerate(zip(texts, self.count_tokens(texts))):
+            if size <= self.window:
+                pieces.append(text)
+                owners.append((index, size))
+            else:
+                for chunk, chunk_size in self._windows(text):
+                    pieces.append(chunk)
+                    owners.append((index, chunk_size))
         rows = self.model.encode(
-            list(texts),
+            pieces,
             batch_size=self.batch_size,
             show_progress_bar=False,
             convert_to_numpy=True,
             normalize_embeddings=True,
         )
-        return _normalise(rows)
+        if len(pieces) == len(texts):
+            return _normalise(rows)
+        summed = np.zeros((len(texts), rows.shape[1]), dtype=np.float64)
+        for (index, size), row in zip(owners, rows):
+            summed[index] += size * row
+        return _normalise(summed)
+
+    def _windows(self, text: str) -> list[tuple[str, int]]:
+        """``text`` cut at word-piece boundaries into runs that each fit the window."""
+        enc = self.model.tokenizer(text, add_special_tokens=False, truncation=False, return_offsets_mapping=True)
+        offsets = enc["offset_mapping"]
+        room = max(self.window - 2, 1)  # [CLS] and [SEP] take two places in every window
+        return [
+            (text[offsets[k][0] : offsets[min(k + room, len(offsets)) - 1][1]], min(room, len(offsets) - k))
+            for k in range(0, len(offsets), room)
+        ]
 
     def fingerprint(self) -> str:
         return _model_fingerprint(self.name_or_path)

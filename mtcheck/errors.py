@@ -20,3 +20,7 @@ class ModelError(MtcheckError):
 
 class ConfigError(MtcheckError):
     """A setting is out of range or contradicts another."""
+
+
+class OutputError(MtcheckError):
+    """A report cannot be written (disk full, no permission, or the file appeared meanwhile)."""

@@ -57,6 +57,16 @@ _NUM_RE = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_CN_NUMERAL = "[零〇一二两三四五六七八九十]+"
+# Chinese and Japanese clock times: 11点43分, 11時43分, 下午3点半, 3点钟, 午後3時. A bare "3点" is
+# not read as a time (点 also counts points, and 一点 is "a little"), unless a time of day
+# precedes it; 時 is always an hour.
+_CJK_TIME_RE = re.compile(
+    rf"(?P<part>上午|早上|凌晨|中午|下午|傍晚|晚上|夜里|午前|午後|夜)?\s*"
+    rf"(?P<hour>\d{{1,2}}|{_CN_NUMERAL})\s*(?P<mark>[点點時时])\s*"
+    rf"(?:(?P<minute>\d{{1,2}}|{_CN_NUMERAL})\s*分|(?P<half>半)|(?P<quarter>一刻)|(?P<oclock>钟|鐘))?"
+)
+_CJK_AFTERNOON = ("中午", "下午", "傍晚", "晚上", "夜里", "午後", "夜")
 _CN_RE = re.compile(r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)([万亿]?)")
 
 
@@ -79,6 +89,25 @@ def _cn_value(numeral: str) -> float | None:
     return total + current
 
 
+def _number_value(token: str) -> float | None:
+    """Arabic digits (any script's) or a Chinese numeral as a number."""
+    return float(token) if token.isdigit() else _cn_value(token)
+
+
+def _cjk_time_key(m: re.Match[str]) -> str | None:
+    """"T15:30" for a match of _CJK_TIME_RE, or None when it is not a clock time."""
+    has_minutes = any(m.group(g) for g in ("minute", "half", "quarter", "oclock"))
+    if not has_minutes and m.group("part") is None and m.group("mark") in "点點":
+        return None
+    hour = _number_value(m.group("hour"))
+    minute = 30.0 if m.group("half") else 15.0 if m.group("quarter") else _number_value(m.group("minute") or "0")
+    if hour is None or minute is None or hour > 24 or minute > 59:
+        return None
+    if m.group("part") in _CJK_AFTERNOON and hour < 12:
+        hour += 12
+    return f"T{int(hour):02d}:{int(minute):02d}"
+
+
 def extract_numbers(text: str, *, words: bool = True) -> list[NumberMention]:
     """Every number, time and Chinese numeral in ``text``, left to right, non-overlapping.
 
@@ -99,6 +128,10 @@ def extract_numbers(text: str, *, words: bool = True) -> list[NumberMention]:
             taken[k] = True
         found.append(NumberMention(start, end, key, digits))
 
+    for m in _CJK_TIME_RE.finditer(text):
+        time_key = _cjk_time_key(m)
+        if time_key is not None:
+            add(m.start("hour") if m.group("part") is None else m.start(), m.end(), time_key)
     for m in _TIME_RE.finditer(text):
         hour, mins = int(m.group(1)), m.group(2) or m.group(3) or m.group(4)
         suffix = (m.group(5) or "").lower().replace(" ", "").replace(".", "")
@@ -139,6 +172,8 @@ def extract_numbers(text: str, *, words: bool = True) -> list[NumberMention]:
             value = v
         value *= _CN_BIG.get(big, 1.0)
         if any(taken[m.start():m.end()]):
+            if not (head[0].isdigit() and big):
+                continue  # inside a time or number read above ("晚上八点")
             # "2.5万": the digits were taken as 2.5; replace that mention with the scaled value
             found = [f for f in found if not (f.start >= m.start() and f.end <= m.end())]
             for k in range(m.start(), m.end()):

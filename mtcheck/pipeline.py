@@ -6,6 +6,7 @@ read -> clean -> segment (+language) -> embed -> align -> score -> flag spans ->
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Sequence, Union
 
@@ -16,13 +17,13 @@ from . import __version__
 from .align import Alignment, align
 from .config import CheckConfig
 from .embed import Embedder, choose_model, get_embedder
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .io import read_text
 from .metrics import PairMetric, make_metrics
 from . import spans
 from .beadflags import WHOLE_BEAD_CHECKS, gap_flags, outlier_flags
 from .refine import refine
-from .segment import build_document, document_from_lines, document_from_sentences
+from .segment import build_document, document_from_lines, document_from_sentences, fit_to_window
 from .types import Bead, Document, Flag, Report, Summary
 
 log = logging.getLogger("mtcheck")
@@ -31,9 +32,19 @@ log = logging.getLogger("mtcheck")
 Side = Union[str, Sequence[str], Document]
 
 
-def read_document(path: str | Path, config: CheckConfig) -> Document:
-    """Read one side from disk and clean/segment it (or take its lines as sentences, if presplit)."""
-    raw, encoding = read_text(path, max_bytes=config.max_bytes, encoding=config.encoding)
+def read_document(path: str | Path, config: CheckConfig, *, encoding: str | None = None) -> Document:
+    """Read one side from disk and clean/segment it (or take its lines as sentences, if presplit).
+
+    Args:
+        path: the file.
+        config: settings (size limit, presplit, cleaning, langdetect seed).
+        encoding: decode with this codec instead of detecting UTF-8/UTF-16; each side has its own.
+
+    Raises:
+        InputError: the file cannot be read or has no text to check (EncodingError, a subclass,
+            when it cannot be decoded).
+    """
+    raw, encoding = read_text(path, max_bytes=config.max_bytes, encoding=encoding)
     if config.presplit:
         doc = document_from_lines(raw, path=str(path), encoding=encoding, seed=config.langdetect_seed)
     else:
@@ -45,25 +56,50 @@ def read_document(path: str | Path, config: CheckConfig) -> Document:
     return doc
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def to_document(side: Side, config: CheckConfig, what: str) -> Document:
-    """Turn what the caller gave for one side into a Document."""
+    """Turn what the caller gave for one side into a Document.
+
+    Raises:
+        InputError: ``side`` is not a string, a list (or tuple) of strings, or a Document; or it
+            is empty, or holds a lone surrogate, which no file can contain.
+    """
     if isinstance(side, Document):
         doc = side
     elif isinstance(side, str):
+        _refuse_surrogates(side, f"the {what} text")
         if not side.strip():
             raise InputError(f"the {what} text is empty")
         if config.presplit:
             doc = document_from_lines(side, seed=config.langdetect_seed)
         else:
             doc = build_document(side, clean=config.clean, seed=config.langdetect_seed)
+    elif isinstance(side, (list, tuple)):
+        for i, sentence in enumerate(side):
+            if not isinstance(sentence, str):
+                raise InputError(f"{what} sentence {i} is not a string but {type(sentence).__name__}")
+            _refuse_surrogates(sentence, f"{what} sentence {i}")
+        doc = document_from_sentences(side, seed=config.langdetect_seed)
     else:
-        sentences = list(side)
-        if not all(isinstance(s, str) for s in sentences):
-            raise InputError(f"the {what} must be a string or a list of strings")
-        doc = document_from_sentences(sentences, seed=config.langdetect_seed)
+        raise InputError(
+            f"{what} must be the article as a string, a list of sentences or a Document, "
+            f"not {type(side).__name__}"
+        )
     if not doc.sentences:
         raise InputError(f"the {what} has no sentences to check")
     return doc
+
+
+def _refuse_surrogates(text: str, what: str) -> None:
+    # A lone surrogate cannot be encoded, so it would fail later in a renderer or the model.
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise InputError(
+            f"{what} contains a lone surrogate (U+{ord(bad.group()):04X}) at character {bad.start()}; "
+            f"it is not valid Unicode text"
+        )
 
 
 def check(
@@ -86,10 +122,14 @@ def check(
         The Report: both documents, the beads with their scores, flags, summary and signature.
 
     Raises:
-        InputError: a side is empty or unusable.
+        InputError: a side is empty, of the wrong type, or holds a lone surrogate.
+        ConfigError: ``config`` is not a CheckConfig.
         ModelError: the embedding model cannot be loaded.
     """
-    config = config or CheckConfig()
+    if config is None:
+        config = CheckConfig()
+    elif not isinstance(config, CheckConfig):
+        raise ConfigError(f"config must be a CheckConfig, not {type(config).__name__}")
     src = to_document(source, config, "source")
     cand = to_document(candidate, config, "candidate")
     cross_language = src.language != cand.language
@@ -100,6 +140,8 @@ def check(
         if note:
             notes.append(note)
         embedder = get_embedder(model_name, allow_download=config.allow_download)
+    src = _fit_model_window(src, embedder, "source", notes)
+    cand = _fit_model_window(cand, embedder, "candidate", notes)
     log.info("embedding %d + %d sentences with %s", len(src.sentences), len(cand.sentences), embedder.name)
     if config.flag_spans and not cross_language and hasattr(embedder, "drop_tokens"):
         # One forward pass for sentence and token vectors: the flagger reuses the tokens.
@@ -144,6 +186,27 @@ def check(
         checks=checks,
         settings=tuple(config.to_dict().items()) + settings,
     )
+
+
+#: At most this many over-long sentences are named one by one in the report's notes.
+_NAMED_LONG_SENTENCES = 5
+
+
+def _fit_model_window(doc: Document, embedder: Embedder, what: str, notes: list[str]) -> Document:
+    """``doc`` with sentences too long for the model's window split (see segment.fit_to_window),
+    and a note for each, so that the report says which sentences the model could not read whole."""
+    window = getattr(embedder, "window", None)  # only sentence-transformers models cut their input
+    if window is None:
+        return doc
+    fitted, split = fit_to_window(doc, embedder.count_tokens, window)
+    for sentence, size, parts in split[:_NAMED_LONG_SENTENCES]:
+        notes.append(
+            f"{what} sentence at characters {sentence.start}-{sentence.end} has {size} word pieces, "
+            f"more than the {window} that {embedder.name} reads: compared in {parts} parts"
+        )
+    if len(split) > _NAMED_LONG_SENTENCES:
+        notes.append(f"... and {len(split) - _NAMED_LONG_SENTENCES} more {what} sentences split the same way")
+    return fitted
 
 
 def _align(src_vecs: np.ndarray, cand_vecs: np.ndarray, config: CheckConfig) -> Alignment:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from .clean import find_junk
-from .errors import InputError
+from .errors import InputError, ModelError
 from .types import Document, Span
 
 log = logging.getLogger("mtcheck")
@@ -114,20 +116,131 @@ def detect_language(text: str, seed: int = 0) -> str:
 
     Args:
         text: any text; only the first DETECT_CHARS characters are used.
-        seed: langdetect's seed, set before every call so repeated calls agree.
+        seed: langdetect's seed, set on each detector so repeated calls agree.
 
     Returns:
         An ISO 639-1 code such as "en" or "pt" (langdetect's "zh-cn"/"zh-tw" for Chinese),
         or "unknown" when langdetect finds no language features (digits, symbols, empty).
+
+    Raises:
+        KeyboardInterrupt: the language profiles were being loaded when the run was interrupted.
+        ModelError: langdetect's language profiles cannot be loaded.
     """
-    from langdetect import DetectorFactory, detect
     from langdetect.lang_detect_exception import LangDetectException
 
-    DetectorFactory.seed = seed
+    detector = _language_profiles().create()
+    detector.seed = seed  # per detector, not the class-wide DetectorFactory.seed: thread-safe
+    detector.append(text[:DETECT_CHARS])
     try:
-        return detect(text[:DETECT_CHARS])
+        return detector.detect()
     except LangDetectException:
         return "unknown"
+
+
+_PROFILES = None
+_PROFILES_LOCK = threading.Lock()
+
+
+def _language_profiles():
+    """langdetect's DetectorFactory with every profile loaded, built once per process.
+
+    langdetect's own lazy loader is not used: its ``load_profile`` turns *any* exception into a
+    LangDetectException (a bare ``except:``), KeyboardInterrupt included, and keeps the
+    half-loaded factory, so an early Ctrl-C made every later call in the process answer
+    "unknown" and the report switch model and drop metrics. Here the factory is kept only once
+    complete, and an interrupt during loading is raised again as the interrupt it was.
+    """
+    global _PROFILES
+    with _PROFILES_LOCK:
+        if _PROFILES is None:
+            from langdetect import detector_factory
+            from langdetect.lang_detect_exception import LangDetectException
+
+            factory = detector_factory.DetectorFactory()
+            try:
+                factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+            except LangDetectException as exc:
+                cause = exc.__context__
+                if isinstance(cause, (KeyboardInterrupt, SystemExit)):
+                    raise cause from None
+                raise ModelError(f"langdetect's language profiles cannot be loaded: {exc}") from exc
+            _PROFILES = factory
+        return _PROFILES
+
+
+# Where a sentence too long for the model is best cut: after clause punctuation, else at a space.
+_CLAUSE_BREAK = re.compile(r"[,;:)\]\u2013\u2014\u3001\uff0c\uff1b]\s*")
+_SPACE = re.compile(r"\s+")
+
+
+def fit_to_window(
+    doc: Document, count_tokens: Callable[[Sequence[str]], list[int]], window: int
+) -> tuple[Document, tuple[tuple[Span, int, int], ...]]:
+    """Split every sentence longer than the model's window into parts that fit it.
+
+    A sentence-transformers model reads at most ``window`` word pieces and silently drops the
+    rest, so the end of a very long sentence would never be compared or flagged. Its parts
+    become sentences of their own (the aligner then pairs them 1-2, 2-1 or 1-1 as they fall),
+    cut after clause punctuation where possible, else at a space, else anywhere.
+
+    Args:
+        doc: the document.
+        count_tokens: word pieces per text as the model reads it, special tokens included.
+        window: the most word pieces the model reads.
+
+    Returns:
+        The document (the same object when nothing was too long) and, for each sentence that
+        was split, (the original sentence, its word pieces, the number of parts).
+    """
+    sizes = count_tokens(doc.texts)
+    if all(size <= window for size in sizes):
+        return doc, ()
+    fits = lambda text: count_tokens([text])[0] <= window  # noqa: E731
+    sentences: list[Span] = []
+    split: list[tuple[Span, int, int]] = []
+    for sentence, size in zip(doc.sentences, sizes):
+        if size <= window:
+            sentences.append(sentence)
+            continue
+        parts = [Span.of(doc.raw, sentence.start + s, sentence.start + e) for s, e in _cut_to_fit(sentence.text, fits)]
+        sentences.extend(parts)
+        split.append((sentence, size, len(parts)))
+    return replace(doc, sentences=tuple(sentences)), tuple(split)
+
+
+def _cut_to_fit(text: str, fits: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """(start, end) offsets of consecutive trimmed parts of ``text``, each of which fits."""
+    parts: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        start += len(text[start:]) - len(text[start:].lstrip())
+        if start >= len(text):
+            return parts
+        if fits(text[start:]):
+            parts.append((start, len(text.rstrip())))
+            return parts
+        # The longest prefix that fits (word pieces grow with the text), by bisection.
+        low, high = start + 1, len(text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(text[start:middle]):
+                low = middle
+            else:
+                high = middle - 1
+        end = _best_cut(text, start, low)
+        parts.append((start, start + len(text[start:end].rstrip())))
+        start = end
+
+
+def _best_cut(text: str, start: int, limit: int) -> int:
+    """Where to end a part that may run from ``start`` to ``limit``: the last clause break in
+    its second half, else the last space there, else ``limit`` itself."""
+    half = start + (limit - start) // 2
+    for pattern in (_CLAUSE_BREAK, _SPACE):
+        cuts = [m.end() for m in pattern.finditer(text, half, limit) if m.end() <= limit]
+        if cuts:
+            return cuts[-1]
+    return limit
 
 
 def build_document(
@@ -220,7 +333,8 @@ def document_from_sentences(sentences: Sequence[str], seed: int = 0) -> Document
 def _line_spans(raw: str) -> tuple[Span, ...]:
     """Every non-blank line, trimmed, with offsets into ``raw``."""
     spans = []
-    for match in re.finditer(r"[^\n]+", raw):
+    # A lone CR ends a line too: with "\n" only, a presplit CR-only file was one sentence.
+    for match in re.finditer(r"[^\r\n]+", raw):
         line = match.group()
         if line.strip():
             start = match.start() + len(line) - len(line.lstrip())
@@ -239,4 +353,5 @@ __all__ = [
     "build_document",
     "document_from_lines",
     "document_from_sentences",
+    "fit_to_window",
 ]

@@ -7,3 +7,25 @@ def shorten(text: str, limit: int) -> str:
     """``text`` on one line (runs of whitespace folded), cut with "…" past ``limit`` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Characters that a terminal or a Markdown viewer would act on instead of showing: C0 controls
+# (ESC starts ANSI/OSC sequences that retitle windows or clear the screen), DEL, C1 controls
+# (0x9b is a one-byte CSI), and the bidi overrides that reorder what follows ("Trojan Source").
+_CONTROL_PICTURE_BASE = 0x2400  # U+2400..U+241F picture the C0 controls: ESC -> "␛"
+_INVISIBLE = {
+    **{code: chr(_CONTROL_PICTURE_BASE + code) for code in range(0x20) if chr(code) not in "\n\t"},
+    0x7F: "\u2421",  # ␡
+    **{code: f"\\x{code:02x}" for code in range(0x80, 0xA0)},
+    **{code: f"<U+{code:04X}>" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character shown instead of obeyed (ESC as "␛", 0x9b as "\\x9b").
+
+    For terminal and Markdown output of article text: the articles come from the open web, and
+    an escape sequence inside one must not reach the reader's terminal. Offsets in the JSON
+    report always refer to the raw text, never to this display form.
+    """
+    return text.translate(_INVISIBLE)

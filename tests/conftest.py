@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,31 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def pair_paths(name: str) -> tuple[Path, Path]:
     return PAIRS / name / "source.txt", PAIRS / name / "candidate.txt"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(*args: str) -> CliResult:
+    """The command line in this process, through the same ``run`` the console script calls
+    (so usage errors and exit codes are mapped as a user sees them)."""
+    from mtcheck.cli.app import Failure, run
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = run(list(args))
+        except Failure as exc:  # pragma: no cover - run() maps these itself
+            code = exc.exit_code
+    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +70,16 @@ def _run_from_root():
     os.chdir(ROOT)
     yield
     os.chdir(old)
+
+
+# Hypothesis profiles for tests/test_properties.py: "default" is what CI runs (the file stays well
+# under a minute on two cores); "long" is for hunting bugs: pytest --hypothesis-profile=long.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("default")

@@ -8,17 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from mtcheck.cli import EXIT_BAD_INPUT
 
-from mtcheck.cli import EXIT_BAD_INPUT, app
-
-from .conftest import pair_paths
-
-runner = CliRunner()
-
-
-def run(*args: str):
-    return runner.invoke(app, list(args))
+from .conftest import pair_paths, run_cli as run
 
 
 def test_version():
@@ -101,12 +93,12 @@ def test_console_script_runs_without_traceback_on_bad_encoding(tmp_path: Path):
     latin.write_bytes("Caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve fa\xe7ade. ".encode("cp1252") * 20)
     src, _ = pair_paths("kim-arrives")
     proc = subprocess.run(
-        [sys.executable, "-m", "mtcheck.cli", "check", str(src), str(latin)],
+        [sys.executable, "-m", "mtcheck", "check", str(src), str(latin)],
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == EXIT_BAD_INPUT
     assert "Traceback" not in proc.stderr
-    assert "--encoding" in proc.stderr
+    assert proc.stderr.strip().endswith("re-run with --candidate-encoding cp1252")
 
 
 @pytest.mark.model

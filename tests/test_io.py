@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mtcheck.errors import InputError
-from mtcheck.io import read_text
+from mtcheck.io import EncodingError, read_text
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 LUSA = (SEEDS / "originals" / "lusa_missiles_2023-09-13.partial.pt.txt").read_text(encoding="utf-8")
@@ -52,13 +52,10 @@ def test_crlf_and_nbsp_are_kept(tmp_path):
 
 def test_cp1252_is_refused_with_the_guessed_name(tmp_path):
     path = write(tmp_path, LUSA.encode("cp1252"))
-    with pytest.raises(InputError) as err:
+    with pytest.raises(EncodingError) as err:
         read_text(path, max_bytes=BIG)
-    message = str(err.value)
-    assert message == (
-        f"{path} is not UTF-8 (it looks like cp1252); re-run with --encoding cp1252 or convert it to UTF-8"
-    )
-    assert "\n" not in message
+    assert str(err.value) == f"{path} is not UTF-8 (it looks like cp1252)"
+    assert err.value.suggestion == "cp1252"  # the CLI turns it into --source/--candidate-encoding
 
 
 def test_encoding_option_decodes_cp1252(tmp_path):
@@ -163,6 +160,6 @@ def test_permission_error_is_reported_even_as_root(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(InputError, match=r"cand\.txt cannot be read \(permission denied\)"):
         read_text(path, max_bytes=BIG)

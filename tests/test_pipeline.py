@@ -152,15 +152,13 @@ def test_python_api_accepts_strings_and_sentence_lists():
 
 
 def test_presplit_cli_lines(tmp_path):
-    from typer.testing import CliRunner
-
-    from mtcheck.cli import app
+    from .conftest import run_cli
 
     src = tmp_path / "s.txt"
     cand = tmp_path / "c.txt"
     src.write_text("U. S. officials met on Monday. They talked.\nThe talks ended at 19. 00.\n", "utf-8")
     cand.write_text("U. S. officials met on Monday. They talked.\nThe talks ended at 7 p.m.\n", "utf-8")
-    result = CliRunner().invoke(app, ["check", str(src), str(cand), "--presplit", "-f", "json"])
+    result = run_cli("check", str(src), str(cand), "--presplit", "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [s["text"] for s in data["source"]["sentences"]] == [

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from ..types import Report
+from ..text import visible
 from .views import bead_view, worst_flags
 
 
 def _cell(text: str) -> str:
-    # Article text comes from the open web: keep it from breaking the table or injecting markup.
-    text = " ".join(text.split())
+    # Article text comes from the open web: keep it from breaking the table, injecting markup,
+    # or (read in a terminal) obeying control characters.
+    text = " ".join(visible(text).split())
     for ch in "\\`*_[]<>|#":
         text = text.replace(ch, "\\" + ch)
     return text
@@ -19,9 +21,9 @@ def render_markdown(report: Report, **_options) -> str:
     lines = [
         "# mtcheck report",
         "",
-        f"- source: `{report.source.path or '(text)'}` ({report.source.language}, {len(report.source.sentences)} sentences, {len(report.source.junk)} junk items)",
-        f"- candidate: `{report.candidate.path or '(text)'}` ({report.candidate.language}, {len(report.candidate.sentences)} sentences, {len(report.candidate.junk)} junk items)",
-        f"- model: `{report.model}`",
+        f"- source: {_cell(report.source.path or '(text)')} ({report.source.language}, {len(report.source.sentences)} sentences, {len(report.source.junk)} junk items)",
+        f"- candidate: {_cell(report.candidate.path or '(text)')} ({report.candidate.language}, {len(report.candidate.sentences)} sentences, {len(report.candidate.junk)} junk items)",
+        f"- model: {_cell(report.model)}",
         f"- divergence: **{s.divergence:.3f}** (aligned text only: {s.divergence_aligned:.3f})",
         f"- coverage: source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%} ({s.omissions} omitted, {s.insertions} inserted)",
         f"- flags: {s.flags_major} major, {s.flags_minor} minor; penalty {s.penalty:g}",
@@ -48,5 +50,5 @@ def render_markdown(report: Report, **_options) -> str:
         if doc.junk:
             lines += ["", f"## Junk set aside ({label})", ""]
             lines += [f"- {j.reason} @{j.start}: {_cell(j.text[:120])}" for j in doc.junk]
-    lines += ["", f"Signature: `{report.signature}`", ""]
+    lines += ["", f"Signature: {_cell(report.signature)}", ""]
     return "\n".join(lines)

