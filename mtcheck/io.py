@@ -344,7 +344,7 @@ def write_atomically(path: str | Path, text: str, *, overwrite: bool) -> None:
     except FileExistsError:
         raise OutputError(f"{target} appeared while the check ran; not overwritten (pass --force to replace it)") from None
     except OSError as exc:
-        reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else (exc.strerror or str(exc))
+        reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
         raise OutputError(f"cannot write {target}: {reason}; nothing was changed") from None
     finally:
         tmp.unlink(missing_ok=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..types import Report
 from ..text import visible
 from .views import bead_view, worst_flags
@@ -16,14 +18,23 @@ def _cell(text: str) -> str:
     return text
 
 
+def _code(text: str) -> str:
+    """``text`` as an inline code span: no escaping works inside one, so the fence is made longer
+    than any run of backticks in the text (CommonMark), and control characters are shown."""
+    text = " ".join(visible(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"{fence}{text}{fence}"
+
+
 def render_markdown(report: Report, **_options) -> str:
     s = report.summary
     lines = [
         "# mtcheck report",
         "",
-        f"- source: {_cell(report.source.path or '(text)')} ({report.source.language}, {len(report.source.sentences)} sentences, {len(report.source.junk)} junk items)",
-        f"- candidate: {_cell(report.candidate.path or '(text)')} ({report.candidate.language}, {len(report.candidate.sentences)} sentences, {len(report.candidate.junk)} junk items)",
-        f"- model: {_cell(report.model)}",
+        f"- source: {_code(report.source.path or '(text)')} ({report.source.language}, {len(report.source.sentences)} sentences, {len(report.source.junk)} junk items)",
+        f"- candidate: {_code(report.candidate.path or '(text)')} ({report.candidate.language}, {len(report.candidate.sentences)} sentences, {len(report.candidate.junk)} junk items)",
+        f"- model: {_code(report.model)}",
         f"- divergence: **{s.divergence:.3f}** (aligned text only: {s.divergence_aligned:.3f})",
         f"- coverage: source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%} ({s.omissions} omitted, {s.insertions} inserted)",
         f"- flags: {s.flags_major} major, {s.flags_minor} minor; penalty {s.penalty:g}",
@@ -50,5 +61,5 @@ def render_markdown(report: Report, **_options) -> str:
         if doc.junk:
             lines += ["", f"## Junk set aside ({label})", ""]
             lines += [f"- {j.reason} @{j.start}: {_cell(j.text[:120])}" for j in doc.junk]
-    lines += ["", f"Signature: {_cell(report.signature)}", ""]
+    lines += ["", f"Signature: {_code(report.signature)}", ""]
     return "\n".join(lines)
