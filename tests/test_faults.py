@@ -61,6 +61,22 @@ def test_sigint_at_any_moment_exits_130_with_one_line_and_no_report(tmp_path, de
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.model
+def test_sigterm_exits_143_with_one_line(tmp_path):
+    out = tmp_path / "r.json"
+    src, cand = pair_paths("kim-arrives")
+    proc = subprocess.Popen(
+        [MTCHECK, "check", str(src), str(cand), "-f", "json", "-o", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    time.sleep(0.8)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 143
+    assert one_line(stderr) == "mtcheck: interrupted; no report was written"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_interrupted_language_profile_load_is_not_kept(monkeypatch):
     # langdetect's loader turns KeyboardInterrupt into LangDetectException and keeps a
     # half-loaded factory; every later detection then answered "unknown" (item 1).

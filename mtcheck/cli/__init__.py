@@ -74,9 +74,9 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else EXIT_INTERNAL
     except Exception as exc:  # noqa: BLE001 - a bug; say so in one line, exit 3
-        if "--debug" in sys.argv:
+        if os.environ.get("MTCHECK_DEBUG"):
             raise
-        _say(f"internal error: {type(exc).__name__}: {exc} (please report this; --debug shows the traceback)")
+        _say(f"internal error: {type(exc).__name__}: {exc} (please report this; MTCHECK_DEBUG=1 shows the traceback)")
         code = EXIT_INTERNAL
     _flush_quietly()
     sys.exit(code)
