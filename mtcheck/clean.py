@@ -31,7 +31,9 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
         r"^(leave|post|add|write) a (reply|comment)\b|^\d+ (comments?|replies)$|^comments?$"
         r"|your email address will not be published|required fields are marked", _I), 20),
     ("newsletter", re.compile(
-        r"\b(in|to) your inbox\b|\bnewsletters?\b.*\b(sign up|subscribe)"
+        # "^(?>.*?" commits to the first "newsletter": a plain search retried ".*" from every
+        # occurrence, quadratic on a long one-word line ("newsletter," * 16000: 17 s).
+        r"\b(in|to) your inbox\b|^(?>.*?\bnewsletters?\b).*\b(sign up|subscribe)"
         r"|\b(sign up|subscribe) (for|to) (our|the)\b|\bdo not miss our news\b", _I), 30),
     ("loading", re.compile(r"^loading\b[\w\s]{0,40}(\s*(\.|…)){2,}\s*$|^loading\W*$", _I), 8),
     ("ad-block-notice", re.compile(
@@ -58,10 +60,13 @@ _LIST_ITEM = re.compile(r"^[-•*–—]\s+\S")
 # A line ending like a sentence: final stop, optionally inside closing quotes or brackets.
 _FINAL_STOP = re.compile(r"[.!?…:;,][\"'”’»)\]]*$")
 # Junk tails inside a content block: a run of spaced dots after a final stop ("efforts. . .")
-# or of rule characters ("___"), and a trailing read-more link.
-_TAILS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("separator", re.compile(r"(?<=[.!?])(?:\s+\.){2,}\s*$|(?<=\s)[_=*~-]{3,}\s*$")),
-    ("read-more", re.compile(r"(?<=\s)(read more|continue reading)\W*$", _I)),
+# or of rule characters ("___"), and a trailing read-more link. The separator pattern is
+# matched at the start of the *reversed* block: the search for "(?<=[.!?])(?:\s+\.){2,}\s*$"
+# that it mirrors restarted at every dot of a long ". . . ." run, quadratic (5 s for a 32 KB
+# line, hours for a 5 MB one). Same tails either way; flag True marks a reversed pattern.
+_TAILS: tuple[tuple[str, re.Pattern[str], bool], ...] = (
+    ("separator", re.compile(r"\s*(?:\.\s+){2,}(?=[.!?])|\s*[_=*~-]{3,}(?=\s)"), True),
+    ("read-more", re.compile(r"(?<=\s)(read more|continue reading)\W*$", _I), False),
 )
 # ASCII whitespace only: a line holding just an NBSP is a block, reported as a separator.
 _ASCII_SPACE = " \t\r\n\f\v"
@@ -102,7 +107,9 @@ def find_junk(raw: str) -> tuple[tuple[Span, ...], tuple[Junk, ...]]:
 def _blocks(raw: str) -> list[tuple[int, int]]:
     """(start, end) of every line that is not blank, trimmed of surrounding whitespace."""
     blocks = []
-    for match in re.finditer(r"[^\n]+", raw):
+    # A lone CR ends a line too (old Mac files; io.py keeps line endings as they are): matching
+    # only "\n" made a whole CR-only page one block, with sentences running across lines.
+    for match in re.finditer(r"[^\r\n]+", raw):
         line = match.group()
         inner = line.strip(_ASCII_SPACE)
         if not inner:
@@ -171,12 +178,17 @@ def _mark_lists(texts: list[str], reasons: list[str | None]) -> None:
 def _split_tail(raw: str, start: int, end: int) -> tuple[int, Junk | None]:
     """Where a content block's body ends, and the junk tail after it, if any."""
     text = raw[start:end]
-    for reason, pattern in _TAILS:
-        match = pattern.search(text)
-        if match is None:
+    for reason, pattern, reversed_ in _TAILS:
+        if reversed_:
+            match = pattern.match(text[::-1])
+            at = None if match is None else len(text) - match.end()
+        else:
+            match = pattern.search(text)
+            at = None if match is None else match.start()
+        if at is None:
             continue
-        tail_start = start + match.start()
-        body_end = start + len(text[: match.start()].rstrip())
+        tail_start = start + at
+        body_end = start + len(text[:at].rstrip())
         tail_start += len(raw[tail_start:end]) - len(raw[tail_start:end].lstrip())
         return body_end, Junk(tail_start, end, raw[tail_start:end], reason)
     return end, None

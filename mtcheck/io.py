@@ -51,6 +51,8 @@ _ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 # prefer the code pages people actually save files in.
 _PREFERRED = ("cp1252", "iso8859_15", "latin_1", "cp1250", "iso8859_2", "cp1251", "koi8_r",
               "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr", "mac_roman")
+# Planes 4 to 13 have no characters at all: a "UTF-32" decoding that lands there was UTF-16.
+_UNASSIGNED_PLANES = re.compile("[\U00040000-\U000dffff]")
 _UNICODE_CODECS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
 
 
@@ -183,6 +185,16 @@ def _decode_as(data: bytes, name: str, encoding: str) -> tuple[str, str]:
     return text, codec
 
 
+def _utf16le_after_bom(data: bytes) -> str | None:
+    """The text of a UTF-16-LE file whose first character is U+0000 (its BOM and that NUL read
+    like a UTF-32-LE BOM), if it decodes as plausible text; else None."""
+    try:
+        text = data[len(codecs.BOM_UTF16_LE):].decode("utf-16-le")
+    except UnicodeDecodeError:
+        return None
+    return text if len(_CONTROL.findall(text)) <= _MAX_CONTROL_SHARE * len(text) else None
+
+
 def _is_utf8_with_non_ascii(data: bytes) -> bool:
     if data.isascii():
         return False
@@ -197,13 +209,23 @@ def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
     """Decode UTF-8 or UTF-16/32 (BOM, or an unmistakable pattern); refuse anything else by its likely name."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
+            # The mark is cut off here, so the rest is decoded with the plain codec: "utf-8-sig"
+            # would also eat a second U+FEFF that belongs to the text.
+            plain = "utf-8" if codec == "utf-8-sig" else codec
             try:
-                return data[len(bom):].decode(codec), codec
+                text = data[len(bom):].decode(plain)
             except UnicodeDecodeError as exc:
+                if codec == "utf-32-le":
+                    continue  # FF FE 00 00 also opens UTF-16-LE text starting with U+0000
                 raise EncodingError(
                     f"{name} starts with a {codec} byte-order mark but is not valid {codec} "
                     f"(bad byte at offset {exc.start + len(bom)})"
                 ) from None
+            if codec == "utf-32-le" and _UNASSIGNED_PLANES.search(text):
+                wide = _utf16le_after_bom(data)
+                if wide is not None:
+                    return wide, "utf-16-le"
+            return text, codec
     wide = _utf16_or_32_without_bom(data)
     if wide is not None:
         return data.decode(wide), wide

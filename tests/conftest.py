@@ -74,10 +74,10 @@ def _run_from_root():
 
 # Hypothesis profiles for tests/test_properties.py: "default" is what CI runs (the file stays well
 # under a minute on two cores); "long" is for hunting bugs: pytest --hypothesis-profile=long.
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile(
     "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
