@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from mtcheck.types import Document, Span
+
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "pairs"
 DATA = Path(__file__).resolve().parent / "data"
@@ -16,6 +18,16 @@ DATA = Path(__file__).resolve().parent / "data"
 
 def pair_paths(name: str) -> tuple[Path, Path]:
     return PAIRS / name / "source.txt", PAIRS / name / "candidate.txt"
+
+
+def doc_of(sentences: list[str], language: str = "en") -> Document:
+    """A Document of these sentences joined by spaces, with no cleaning or language detection
+    (unit tests of pure logic that index sentences directly)."""
+    raw, spans, pos = " ".join(sentences), [], 0
+    for sentence in sentences:
+        spans.append(Span(pos, pos + len(sentence), sentence))
+        pos += len(sentence) + 1
+    return Document(raw, tuple(spans), language=language)
 
 
 @dataclass(frozen=True)

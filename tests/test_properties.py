@@ -44,7 +44,9 @@ from mtcheck.report import render
 from mtcheck.report.views import worst_flags
 from mtcheck.schema import report_schema
 from mtcheck.segment import build_document, document_from_lines, split_sentences
-from mtcheck.types import Document, Span
+from mtcheck.types import Span
+
+from .conftest import doc_of
 
 # Tests that build whole documents or reports are slow per example; the profile's deadline is
 # already None, and generation of long texts trips the too_slow / large_base_example checks.
@@ -433,14 +435,6 @@ def test_align_beads_cover_both_sides_once_in_order(setup, max_merge, skip, band
         assert result.skip_threshold == skip
 
 
-def _doc(texts: list[str]) -> Document:
-    raw, spans, pos = " ".join(texts), [], 0
-    for t in texts:
-        spans.append(Span(pos, pos + len(t), t))
-        pos += len(t) + 1
-    return Document(raw, tuple(spans), language="en")
-
-
 class FakeEmbedder:
     """Deterministic stand-in for a model: a text's vector is the normalised sum of per-word
     vectors seeded by a hash of the word (so a lightly edited sentence stays similar to its
@@ -493,7 +487,7 @@ def test_refine_keeps_beads_covering_both_sides_once_in_order(src_texts, edits, 
         else:
             cand_texts.append(text)
     assume(cand_texts)
-    src_doc, cand_doc = _doc(src_texts), _doc(cand_texts)
+    src_doc, cand_doc = doc_of(src_texts), doc_of(cand_texts)
     emb = FakeEmbedder()
     first = align(emb.encode(src_doc.texts), emb.encode(cand_doc.texts), max_merge=max_merge)
     out = refine(first.beads, src_doc, cand_doc, emb, max_merge)

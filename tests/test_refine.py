@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from mtcheck.refine import refine
-from mtcheck.types import Bead, Document, Span
+from mtcheck.types import Bead
 
-
-def _doc(sentences):
-    raw, spans, pos = " ".join(sentences), [], 0
-    for s in sentences:
-        spans.append(Span(pos, pos + len(s), s))
-        pos += len(s) + 1
-    return Document(raw, tuple(spans), language="en")
+from .conftest import doc_of
 
 
 class TableEmbedder:
@@ -33,8 +27,8 @@ class TableEmbedder:
         return "table"
 
 
-SRC = _doc(["Kim met Putin and spoke of arms.", "They ate."])
-CAND = _doc(["Kim met Putin.", "He spoke of arms.", "They ate.", "Unrelated tail."])
+SRC = doc_of(["Kim met Putin and spoke of arms.", "They ate."])
+CAND = doc_of(["Kim met Putin.", "He spoke of arms.", "They ate.", "Unrelated tail."])
 
 
 def test_split_sentence_joins_its_bead_and_the_tail_stays_an_insertion():
