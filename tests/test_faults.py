@@ -77,6 +77,21 @@ def test_sigterm_exits_143_with_one_line(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_interrupt_inside_a_finalizer_is_delivered_again_without_a_traceback(monkeypatch, capsys):
+    # Seen at 0.9 s: SIGINT landed in a library object's __del__, where Python prints
+    # "Exception ignored in ..." with a traceback and drops the exception.
+    monkeypatch.setattr(sys, "unraisablehook", cli._redeliver_interrupt)
+
+    class Finalised:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Finalised()
+        time.sleep(5)  # the interrupt arrives again within milliseconds
+    assert capsys.readouterr().err == ""
+
+
 def test_interrupted_language_profile_load_is_not_kept(monkeypatch):
     # langdetect's loader turns KeyboardInterrupt into LangDetectException and keeps a
     # half-loaded factory; every later detection then answered "unknown" (item 1).

@@ -11,6 +11,7 @@ Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error (a bug: 
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import sys
@@ -52,6 +53,19 @@ def _on_signal(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _redeliver_interrupt(unraisable: "sys.UnraisableHookArgs") -> None:
+    """A KeyboardInterrupt raised inside a finalizer (``__del__``) cannot propagate: Python prints
+    "Exception ignored in ..." with a traceback and carries on. Say nothing and deliver it again
+    a moment later, from another thread, so that it lands once the finalizer (and this hook)
+    have returned and ends the run as any other interrupt does."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        later = threading.Timer(0.01, _thread.interrupt_main)
+        later.daemon = True
+        later.start()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _say(message: str) -> None:
     """One line on standard error, even if Python's stream objects are in a bad state."""
     try:
@@ -64,6 +78,7 @@ def main() -> None:
     """Console-script entry point: no traceback reaches the user."""
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
+    sys.unraisablehook = _redeliver_interrupt
     try:
         from .app import run
 
