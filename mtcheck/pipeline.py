@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits
 from . import __version__
 from .align import Alignment, align
 from .config import CheckConfig
-from .embed import Embedder, choose_model, get_embedder
+from .embed import Embedded, Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError, InputError
 from .io import read_text
 from .metrics import PairMetric, make_metrics
@@ -143,17 +143,13 @@ def check(
     src = _fit_model_window(src, embedder, "source", notes)
     cand = _fit_model_window(cand, embedder, "candidate", notes)
     log.info("embedding %d + %d sentences with %s", len(src.sentences), len(cand.sentences), embedder.name)
-    if config.flag_spans and not cross_language and hasattr(embedder, "drop_tokens"):
-        # One forward pass for sentence and token vectors: the flagger reuses the tokens.
-        vectors = embedder.encode(src.texts + cand.texts, keep_tokens=True)
-    else:
-        vectors = embedder.encode(src.texts + cand.texts)
-    src_vecs, cand_vecs = vectors[: len(src.sentences)], vectors[len(src.sentences) :]
+    # One forward pass for sentence and word-piece vectors: the flagger reads the words in context.
+    embedded = embed(embedder, src.texts, cand.texts, tokens=config.flag_spans and not cross_language)
 
     # Many small per-row products: multithreaded BLAS only adds contention there (14x slower
     # on a loaded 2-core machine, see bench/bench_align.py), so the aligner runs on one thread.
     with threadpool_limits(limits=1):
-        alignment = _align(src_vecs, cand_vecs, config)
+        alignment = _align(embedded.source, embedded.candidate, config)
     aligned = refine(alignment.beads, src, cand, embedder, config.max_merge)
 
     metrics: list[PairMetric] = []
@@ -166,11 +162,7 @@ def check(
         metrics = make_metrics(config.metrics)
     beads = tuple(_score_bead(bead, src, cand, metrics) for bead in aligned)
 
-    try:
-        flags, checks = _flag(src, cand, beads, embedder, cross_language, config) if config.flag_spans else ((), ())
-    finally:
-        if hasattr(embedder, "drop_tokens"):
-            embedder.drop_tokens()
+    flags, checks = _flag(src, cand, beads, embedder, embedded, cross_language, config) if config.flag_spans else ((), ())
     summary = summarise(src, cand, beads, flags, metrics, config)
     signature = make_signature(embedder, config, metrics)
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
@@ -195,9 +187,9 @@ _NAMED_LONG_SENTENCES = 5
 def _fit_model_window(doc: Document, embedder: Embedder, what: str, notes: list[str]) -> Document:
     """``doc`` with sentences too long for the model's window split (see segment.fit_to_window),
     and a note for each, so that the report says which sentences the model could not read whole."""
-    window = getattr(embedder, "window", None)  # only sentence-transformers models cut their input
-    if window is None:
-        return doc
+    if not isinstance(embedder, TokenEmbedder):
+        return doc  # only transformer models read a fixed window of word pieces
+    window = embedder.window
     fitted, split = fit_to_window(doc, embedder.count_tokens, window)
     for sentence, size, parts in split[:_NAMED_LONG_SENTENCES]:
         notes.append(
@@ -234,6 +226,7 @@ def _flag(
     cand: Document,
     beads: Sequence[Bead],
     embedder: Embedder,
+    embedded: Embedded,
     cross_language: bool,
     config: CheckConfig,
 ) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
@@ -248,7 +241,8 @@ def _flag(
         )
         for k, b in matched
     ]
-    flags = [f for per_bead in spans.flag_beads(inputs, embedder=embedder, config=config) for f in per_bead]
+    per_bead = spans.flag_beads(inputs, embedder=embedder, config=config, tokens=embedded.tokens)
+    flags = [f for bead_flags in per_bead for f in bead_flags]
     flags += gap_flags(beads, src, cand) + outlier_flags(beads, src, cand)
     # Words left in another language are errors wherever they sit, inserted sentences included
     # (the "disienten" in kim-arrives' tail, past the end of the partial source).

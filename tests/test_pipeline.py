@@ -261,3 +261,28 @@ def test_same_language_portuguese_pair_uses_the_multilingual_model_without_false
     changed = [f for f in report.flags if "nada" in f.candidate.text]
     assert changed and changed[0].source.text == "muito"
     assert all(f.candidate.text in ("nada",) for f in report.flags)
+
+
+@pytest.mark.model
+def test_two_threads_sharing_one_embedder_give_the_sequential_reports():
+    # Embeddings are data: no embedder keeps per-check state, so concurrent checks cannot mix.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mtcheck import CheckConfig
+    from mtcheck.embed import get_embedder
+    from mtcheck.pipeline import check, read_document
+
+    config = CheckConfig()
+    names = ["kim-arrives", "kim-support-control"]
+    docs = {n: [read_document(p, config) for p in pair_paths(n)] for n in names}
+
+    def run(name: str) -> str:
+        return json.dumps(check(*docs[name], config).to_dict(), sort_keys=True)
+
+    get_embedder("all-MiniLM-L6-v2").clear()
+    sequential = [run(n) for n in names]
+    get_embedder("all-MiniLM-L6-v2").clear()  # both threads run the model, not the cache
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        concurrent = list(pool.map(run, names))
+    assert concurrent == sequential
+    assert json.loads(sequential[0])["flags"] and not json.loads(sequential[1])["flags"]

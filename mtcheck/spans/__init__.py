@@ -28,13 +28,15 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from ..embed import Embedder, TokenVectors
 from ..types import Flag, Span
 from .checks import same_language_checks
 from .cross_language import cross_language_flags
 from .flags import same_language_flags, untranslated_flags
+from .foreign import WordPieces
 from .model import FEATURES, flagger_fingerprint, load_model, predict, word_features
 from .pair import Pair
-from .vectors import contextual_word_vectors, tokenizer_of
+from .vectors import contextual_word_vectors, word_pieces_of
 from .words import Side, base_language
 
 __all__ = [
@@ -87,7 +89,7 @@ def flag_bead(
     candidate_spans: Sequence[Span],
     *,
     bead_index: int,
-    embedder: Any,
+    embedder: Embedder,
     cross_language: bool,
     config: Any = None,
     source_language: str | None = None,
@@ -99,8 +101,9 @@ def flag_bead(
     return flag_beads([bead], embedder=embedder, config=config)[0]
 
 
-def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
+def flag_beads(beads: Sequence[BeadInput], *, embedder: Embedder, config: Any = None,
                model_path: str | None = None, thresholds: Mapping[str, float] | None = None,
+               tokens: Mapping[str, TokenVectors] | None = None,
                ) -> list[list[Flag]]:
     """Flags for many beads, with one batched model pass over all their same-language texts.
 
@@ -112,6 +115,8 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
         config: a CheckConfig (unused fields are ignored); may be None.
         model_path: a flagger JSON other than the packaged one (for training and tests).
         thresholds: override the packaged "major"/"minor" probability thresholds.
+        tokens: word-piece vectors the embed stage already has, by sentence text
+            (``Embedded.tokens``); texts not in it are read by the model here.
 
     Returns:
         one list of flags per bead, each sorted by candidate offset; flag offsets are into the raw
@@ -119,7 +124,7 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
     """
     results: list[list[Flag]] = [[] for _ in beads]
     same: list[tuple[int, Pair]] = []
-    tokenizer = None
+    word_pieces = word_pieces_of(embedder)
     for b, bead in enumerate(beads):
         cand = Side.build(bead.candidate_raw, bead.candidate_spans)
         src = Side.build(bead.source_raw, bead.source_spans)
@@ -129,18 +134,15 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
             results[b] = cross_language_flags(cand, src, bead.bead_index, bead.source_language,
                                               bead.candidate_language)
             continue
-        if tokenizer is None:
-            # asked only once a same-language bead needs it: it may load the model
-            tokenizer = tokenizer_of(embedder)
         english = base_language(bead.candidate_language or "en") == "en"
-        same.append((b, _prepare(cand, src, tokenizer, english)))
+        same.append((b, _prepare(cand, src, word_pieces, english)))
     if not same:
         return results
     model = load_model(model_path)
     th = dict(model["thresholds"])
     if thresholds:
         th.update(thresholds)
-    _add_features([pair for _, pair in same], embedder)
+    _add_features([pair for _, pair in same], embedder, tokens)
     for b, pair in same:
         p_major = predict(model, pair.features, "major")
         p_any = predict(model, pair.features, "any")
@@ -148,26 +150,26 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Any, config: Any = None,
     return results
 
 
-def pair_features(beads: Sequence[BeadInput], embedder: Any) -> list[tuple[np.ndarray, Pair]]:
+def pair_features(beads: Sequence[BeadInput], embedder: Embedder) -> list[tuple[np.ndarray, Pair]]:
     """Feature matrices of same-language beads, for training (bench/train_flagger.py)."""
-    tokenizer = tokenizer_of(embedder)
+    word_pieces = word_pieces_of(embedder)
     pairs = [_prepare(Side.build(b.candidate_raw, b.candidate_spans), Side.build(b.source_raw, b.source_spans),
-                      tokenizer) for b in beads]
+                      word_pieces) for b in beads]
     _add_features(pairs, embedder)
     return [(pair.features, pair) for pair in pairs]
 
 
-def _prepare(cand: Side, src: Side, tokenizer: Any, english: bool = True) -> Pair:
+def _prepare(cand: Side, src: Side, word_pieces: WordPieces | None, english: bool = True) -> Pair:
     """Align a same-language pair word by word and run its precise checks."""
     pair = Pair.align(cand, src)
-    pair.checks = same_language_checks(pair, tokenizer, english)
+    pair.checks = same_language_checks(pair, word_pieces, english)
     return pair
 
 
-def _add_features(pairs: Sequence[Pair], embedder: Any) -> None:
-    """Set every pair's ``features``, with one batched model pass over all their texts."""
+def _add_features(pairs: Sequence[Pair], embedder: Embedder, tokens: Mapping[str, TokenVectors] | None = None) -> None:
+    """Set every pair's ``features``, with one batched model pass over the texts not in ``tokens``."""
     sides = [s for p in pairs for s in (p.cand, p.src)]
-    wvecs, svecs = contextual_word_vectors(embedder, sides)
+    wvecs, svecs = contextual_word_vectors(embedder, sides, tokens)
     for k, pair in enumerate(pairs):
         sentcos = float(svecs[2 * k] @ svecs[2 * k + 1]) if pair.src.words else 0.0
         pair.features = word_features(pair, wvecs[2 * k], wvecs[2 * k + 1], sentcos)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Sequence
 
 from ..numbers import extract_numbers, number_keys
-from .foreign import foreign_words
+from .foreign import WordPieces, foreign_words
 from .pair import Pair
 from .words import is_stop, sentence_initial, shares_stem, spelling_key, strip_punct
 
@@ -71,7 +71,7 @@ class CheckHits:
     neg: list[tuple[str, int, int, int | None]] = field(default_factory=list)
 
 
-def same_language_checks(pair: Pair, tokenizer: Any, english: bool = True) -> CheckHits:
+def same_language_checks(pair: Pair, word_pieces: WordPieces | None, english: bool = True) -> CheckHits:
     """Precise checks over one same-language pair (English word lists where they matter).
 
     ``english``: the pair is in English, so English-only evidence of untranslated words applies
@@ -84,7 +84,7 @@ def same_language_checks(pair: Pair, tokenizer: Any, english: bool = True) -> Ch
     out = CheckHits()
     _check_numbers(pair, cw, out)
     out.name_bad = _unmatched_names(pair, cw, src_bag)
-    out.foreign = foreign_words(cand, src_bag, tokenizer, english=english, skip=pair.exact)
+    out.foreign = foreign_words(cand, src_bag, word_pieces, english=english, skip=pair.exact)
     out.neg = _negation_changes(pair, cw, sw)
     return out
 

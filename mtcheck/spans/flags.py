@@ -16,7 +16,7 @@ from ..text import shorten
 from ..types import Flag, Span
 from .foreign import foreign_words
 from .pair import Pair
-from .vectors import tokenizer_of
+from .vectors import word_pieces_of
 from .words import Side, base_language, is_punct, is_stop
 
 
@@ -47,8 +47,8 @@ def untranslated_flags(candidate_raw: str, candidate_spans: Sequence[Span], *, b
         bead_index: the bead the flags belong to.
         language: the candidate's language code ("en", "en-GB", ...). Only English texts are
             checked for Latin-script words of other languages; every text for another script.
-        embedder: the Embedder the rest of the check uses, if any; its subword tokenizer is what
-            lets an all-ASCII word ("disienten") be judged. Without it, only words with accented
+        embedder: the Embedder the rest of the check uses, if any; a TokenEmbedder's subword
+            vocabulary is what lets an all-ASCII word ("disienten") be judged. Without it, only words with accented
             letters or in another script are found.
 
     Returns:
@@ -57,9 +57,8 @@ def untranslated_flags(candidate_raw: str, candidate_spans: Sequence[Span], *, b
     cand = Side.build(candidate_raw, candidate_spans)
     if not cand.words:
         return []
-    tokenizer = tokenizer_of(embedder) if embedder is not None else None
     english = base_language(language) == "en"
-    found = foreign_words(cand, set(), tokenizer, english=english)
+    found = foreign_words(cand, set(), word_pieces_of(embedder), english=english)
     return [_untranslated_flag(cand, k, level, None, bead_index) for k, level in found.items()]
 
 

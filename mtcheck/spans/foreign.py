@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Callable, Sequence
 
 from .words import Side, main_script, script_of, strip_punct
+
+#: How many subword pieces a model's vocabulary splits a word into (TokenEmbedder.word_pieces).
+WordPieces = Callable[[str], int]
 
 # Latin-script languages whose trigram profiles compete with English's
 _NB_LANGUAGES = ("es", "fr", "de", "it", "pt", "nl", "ca", "ro", "sv", "da", "pl", "id", "tl", "af")
@@ -56,7 +59,7 @@ def _non_english_margin(word: str) -> float:
     return max(loglik(lang) for lang in _NB_LANGUAGES) - loglik("en")
 
 
-def foreign_word(word: str, script: str, source_bag: set[str], tokenizer: Any, english: bool) -> str | None:
+def foreign_word(word: str, script: str, source_bag: set[str], word_pieces: WordPieces | None, english: bool) -> str | None:
     """"major" for a word in another script than the text's, or (English texts) one that reads
     clearly non-English; "minor" for one that may be; None otherwise."""
     core = strip_punct(word)
@@ -72,22 +75,23 @@ def foreign_word(word: str, script: str, source_bag: set[str], tokenizer: Any, e
         return None
     if any(not ch.isascii() for ch in letters):
         return "major" if _non_english_margin(core) >= 6 else "minor"  # "está", "für"
-    if tokenizer is None or not core.isalpha() or len(core) < 6 or core.endswith(_EN_SUFFIXES):
+    if word_pieces is None or not core.isalpha() or len(core) < 6 or core.endswith(_EN_SUFFIXES):
         return None
-    if len(tokenizer.tokenize(core)) < 3:
+    if word_pieces(core) < 3:
         return None  # the English vocabulary knows it, or nearly
     margin = _non_english_margin(core)
     return "major" if margin >= 12 else "minor" if margin >= 6 else None
 
 
-def foreign_words(side: Side, source_bag: set[str], tokenizer: Any, *, english: bool,
+def foreign_words(side: Side, source_bag: set[str], word_pieces: WordPieces | None, *, english: bool,
                   skip: Sequence[bool] | None = None) -> dict[int, str]:
     """Word index -> "major"/"minor" for the words of ``side`` that look untranslated.
 
     Args:
         side: the candidate text; its main script is the one the other words are measured against.
         source_bag: lower-cased source words; a word the source also has was kept on purpose.
-        tokenizer: the embedder's subword tokenizer, needed to judge all-ASCII words; may be None.
+        word_pieces: how many pieces the embedder's subword vocabulary splits a word into, needed
+            to judge all-ASCII words; may be None.
         english: whether ``side`` is English, so that English-only evidence applies.
         skip: words not to judge (those difflib matched exactly in the source).
     """
@@ -96,7 +100,7 @@ def foreign_words(side: Side, source_bag: set[str], tokenizer: Any, *, english: 
     for k in range(len(side.words)):
         if skip is not None and skip[k]:
             continue
-        level = foreign_word(side.word(k), script, source_bag, tokenizer, english)
+        level = foreign_word(side.word(k), script, source_bag, word_pieces, english)
         if level:
             out[k] = level
     return out

@@ -2,43 +2,26 @@
 
 The learned flagger asks "does this candidate word still mean what some source word means?", which
 a word's vector *in its sentence* answers better than the word alone ("boarded" and "addressed" are
-both verbs of arrival out of context). With a sentence-transformers model one forward pass gives
-both the token vectors (averaged per word) and the sentence vector (the model's own pooling). When
-the pipeline's embedding pass already kept a text's token vectors (``embedder.cached_tokens``), that
-text needs no second pass. Any other embedder falls back to static vectors: each word embedded alone.
+both verbs of arrival out of context). A TokenEmbedder's forward pass gives both the word-piece
+vectors (averaged per word) and the sentence vector (the model's own pooling); texts whose vectors
+the pipeline's embed stage already has (``Embedded.tokens``) need no second pass. Any other
+embedder falls back to static vectors: each word embedded alone.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..embed import Embedder, TokenEmbedder, TokenVectors
+from .foreign import WordPieces
 from .words import Side
 
 
-def sentence_transformer(embedder: Any):
-    """The underlying SentenceTransformer with a Hugging Face model, or None."""
-    for obj in (embedder, getattr(embedder, "inner", None)):
-        if obj is None:
-            continue
-        try:
-            model = getattr(obj, "model", None)
-        except Exception:  # noqa: BLE001 - a backend that cannot load has no token embeddings
-            return None
-        if model is not None and hasattr(model, "tokenizer"):
-            try:
-                if hasattr(model[0], "auto_model"):
-                    return model
-            except (TypeError, IndexError, KeyError):
-                pass
-    return None
-
-
-def tokenizer_of(embedder: Any):
-    """The embedder's subword tokenizer, or None; it tells words its vocabulary knows from others."""
-    st = sentence_transformer(embedder)
-    return st.tokenizer if st is not None else None
+def word_pieces_of(embedder: Embedder | None) -> WordPieces | None:
+    """The embedder's subword splitter, or None: it tells words its vocabulary knows from others."""
+    return embedder.word_pieces if isinstance(embedder, TokenEmbedder) else None
 
 
 def _word_vectors(side: Side, tok_off: np.ndarray, tok_vec: np.ndarray, dim: int) -> np.ndarray:
@@ -52,7 +35,7 @@ def _word_vectors(side: Side, tok_off: np.ndarray, tok_vec: np.ndarray, dim: int
     return wv / np.maximum(norms, 1e-9)
 
 
-def _static_word_vectors(embedder: Any, sides: Sequence[Side]) -> tuple[list[np.ndarray], np.ndarray]:
+def _static_word_vectors(embedder: Embedder, sides: Sequence[Side]) -> tuple[list[np.ndarray], np.ndarray]:
     """Each distinct word embedded alone with ``embedder.encode``; sentences likewise."""
     vocab = sorted({s.word(k) for s in sides for k in range(len(s.words))})
     table = dict(zip(vocab, embedder.encode(vocab))) if vocab else {}
@@ -66,63 +49,21 @@ def _static_word_vectors(embedder: Any, sides: Sequence[Side]) -> tuple[list[np.
 
 
 def contextual_word_vectors(
-    embedder: Any, sides: Sequence[Side], batch_size: int = 32
+    embedder: Embedder, sides: Sequence[Side], known: Mapping[str, TokenVectors] | None = None
 ) -> tuple[list[np.ndarray], np.ndarray]:
     """Per side: one L2-normalised contextual vector per word; plus one sentence vector per side.
 
-    With a sentence-transformers model, one forward pass per text gives both: word vectors are the
-    mean of the word's token vectors, and the sentence vector is the model's own mean pooling.
+    With a TokenEmbedder, word vectors are the mean of each word's word-piece vectors, and the
+    sentence vector is the model's own. Texts in ``known`` (the pipeline's embed stage already
+    read them) need no second forward pass; the others go through ``encode_tokens`` in one batch.
     Other embedders get static word vectors (each word embedded alone) and ``embedder.encode``.
     """
-    model = sentence_transformer(embedder)
-    if model is None:
+    if not isinstance(embedder, TokenEmbedder):
         return _static_word_vectors(embedder, sides)
-
-    import torch
-
-    tok = model.tokenizer
-    auto = model[0].auto_model
-    max_len = min(getattr(model, "max_seq_length", 256) or 256, 512)
-    dim = auto.config.hidden_size
-    words_out: list[np.ndarray | None] = [None] * len(sides)
-    sent_out = np.zeros((len(sides), dim), dtype=np.float32)
-    # one pass per distinct text (a reference checked against several systems is embedded once)
-    first_of: dict[str, int] = {}
-    for k, side in enumerate(sides):
-        first_of.setdefault(side.text, k)
-    todo = dict(first_of)
-    # Texts whose tokens the pipeline's own embedding pass kept need no second forward pass.
-    cached_tokens = getattr(embedder, "cached_tokens", None)
-    if cached_tokens is not None:
-        for k in list(todo.values()):
-            kept = cached_tokens(sides[k].text)
-            if kept is None:
-                continue
-            tok_off, tok_vec = kept
-            words_out[k] = _word_vectors(sides[k], tok_off, tok_vec, dim)
-            sent_out[k] = embedder.encode([sides[k].text])[0]
-            del todo[sides[k].text]
-    order = sorted(todo.values(), key=lambda k: len(sides[k].text))
-    with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
-            texts = [sides[k].text for k in idx]
-            enc = tok(texts, padding=True, truncation=True, max_length=max_len,
-                      return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt")
-            offsets = enc.pop("offset_mapping").numpy()
-            special = enc.pop("special_tokens_mask").numpy().astype(bool)
-            hidden = auto(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).float()
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            pooled = torch.nn.functional.normalize(pooled, dim=-1).numpy()
-            hid = hidden.numpy()
-            for row, k in enumerate(idx):
-                sent_out[k] = pooled[row]
-                live = (~special[row]) & (enc["attention_mask"][row].numpy() > 0)
-                words_out[k] = _word_vectors(sides[k], offsets[row][live], hid[row][live], dim)
-    # repeated texts share the first copy's vectors
-    for k, side in enumerate(sides):
-        if words_out[k] is None and first_of[side.text] != k:
-            words_out[k] = words_out[first_of[side.text]]
-            sent_out[k] = sent_out[first_of[side.text]]
-    return [w if w is not None else np.zeros((0, dim)) for w in words_out], sent_out
+    table: dict[str, TokenVectors] = dict(known or {})
+    missing = [t for t in dict.fromkeys(side.text for side in sides) if t not in table]
+    table.update(zip(missing, embedder.encode_tokens(missing)))
+    dim = next(iter(table.values())).sentence.shape[0] if table else 1
+    words = [_word_vectors(side, table[side.text].offsets, table[side.text].vectors, dim) for side in sides]
+    sentences = np.stack([table[side.text].sentence for side in sides]) if sides else np.zeros((0, dim), np.float32)
+    return words, np.asarray(sentences, dtype=np.float32)
