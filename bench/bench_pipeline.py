@@ -52,7 +52,7 @@ def cold_start() -> None:
 def throughput() -> None:
     from mtcheck.config import CheckConfig
     from mtcheck.embed import DEFAULT_ENGLISH, get_embedder
-    from mtcheck.pipeline import read_document
+    from mtcheck.io import read_document
 
     config = CheckConfig()
     docs = [read_document(ROOT / "pairs" / "kim-arrives" / f"{side}.txt", config) for side in ("source", "candidate")]

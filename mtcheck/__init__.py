@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 if TYPE_CHECKING:
     from .config import CheckConfig
@@ -42,11 +42,37 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'mtcheck' has no attribute {name!r}")
 
 
-def check(source: Any, candidate: Any, config: "CheckConfig | None" = None, **kwargs: Any) -> "Report":
-    """Check ``candidate`` against ``source``; see :func:`mtcheck.pipeline.check`."""
+def check(source: Any, candidate: Any, config: "CheckConfig | None" = None, *, embedder: Any = None, **overrides: Any) -> "Report":
+    """Check ``candidate`` against ``source``; see :func:`mtcheck.pipeline.check`.
+
+    Keyword arguments other than ``embedder`` override ``config``'s fields, e.g.
+    ``mtcheck.check(src, cand, max_merge=2, flag_spans=False)``; an unknown name raises ConfigError.
+    """
+    from .config import CheckConfig
+    from .errors import ConfigError
     from .pipeline import check as _check
 
-    return _check(source, candidate, config, **kwargs)
+    if overrides:
+        if config is not None and not isinstance(config, CheckConfig):
+            raise ConfigError(f"config must be a CheckConfig, not {type(config).__name__}")
+        config = (config or CheckConfig()).with_(**overrides)
+    return _check(source, candidate, config, embedder=embedder)
 
 
-__all__ = ["__version__", "check", *_LAZY]
+__all__ = [
+    "__version__",
+    "check",
+    "CheckConfig",
+    "MtcheckError",
+    "InputError",
+    "ModelError",
+    "ConfigError",
+    "OutputError",
+    "Report",
+    "Document",
+    "Bead",
+    "Flag",
+    "Span",
+    "Junk",
+    "Summary",
+]

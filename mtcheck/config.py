@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Protocol, Sequence
 
 from .errors import ConfigError
 
@@ -71,7 +71,16 @@ class CheckConfig:
             raise ConfigError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
 
     def with_(self, **changes: Any) -> "CheckConfig":
-        """A copy with some fields changed."""
+        """A copy with some fields changed.
+
+        Raises:
+            ConfigError: a name is not a CheckConfig field, or a value is out of range.
+        """
+        unknown = sorted(set(changes) - {f.name for f in fields(self)})
+        if unknown:
+            raise ConfigError(
+                f"unknown setting {unknown[0]!r}; CheckConfig has {', '.join(f.name for f in fields(self))}"
+            )
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,3 +88,74 @@ class CheckConfig:
         data["metrics"] = list(self.metrics)
         data["severity_weights"] = dict(self.severity_weights)
         return data
+
+
+#: CheckConfig fields that are not spelled out in the signature, and why. Every other field
+#: moves a number and must change the signature (tests/test_config.py holds this).
+SIGNATURE_EXEMPT: dict[str, str] = {
+    "model": "the signature names the model actually used (and its weights' hash), not the request",
+    "allow_download": "where weights come from, not which: the hash names them",
+    "max_bytes": "a limit on input size; it refuses files, never changes a figure",
+}
+
+
+class _Named(Protocol):
+    name: str
+
+    def fingerprint(self) -> str: ...
+
+
+class _Metric(Protocol):
+    name: str
+
+    def signature(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Signature:
+    """sacrebleu-style signature: everything that moves a number in a report, in one line.
+
+    ``str(signature)`` is the form reports carry, e.g.
+    ``mtcheck:0.1.0|model:all-MiniLM-L6-v2@sha256:53aa51172d14|align:merge3+skip:auto+...``.
+    """
+
+    version: str
+    model: str
+    config: CheckConfig
+    flagger: str
+    metrics: tuple[str, ...]
+
+    @classmethod
+    def of(cls, config: CheckConfig, embedder: _Named, metrics: Sequence[_Metric], *, flagger: str) -> "Signature":
+        """The signature of a check run with ``config``, ``embedder`` and ``metrics``.
+
+        Args:
+            config: the settings.
+            embedder: the model used (its name and weights' fingerprint).
+            metrics: the surface metrics computed (none for cross-language pairs).
+            flagger: the span flagger's weights fingerprint, or "off".
+        """
+        from ._version import __version__
+
+        return cls(
+            version=__version__,
+            model=f"{embedder.name}@{embedder.fingerprint()}",
+            config=config,
+            flagger=flagger,
+            metrics=tuple(f"{m.name}({m.signature()})" for m in metrics),
+        )
+
+    def __str__(self) -> str:
+        c = self.config
+        skip = "auto" if c.skip_threshold is None else f"{c.skip_threshold:g}"
+        parts = [
+            f"mtcheck:{self.version}",
+            f"model:{self.model}",
+            f"align:merge{c.max_merge}+skip:{skip}+pen:{c.merge_penalty:g}+band:{c.band}+full:{c.full_search_cells}",
+            f"split:{'lines' if c.presplit else 'sentencex'}+clean:{'yes' if c.clean and not c.presplit else 'no'}",
+            f"langdetect-seed:{c.langdetect_seed}",
+            f"flagger:{self.flagger if c.flag_spans else 'off'}",
+            "weights:" + "+".join(f"{k}{v:g}" for k, v in c.severity_weights),
+            *self.metrics,
+        ]
+        return "|".join(parts)

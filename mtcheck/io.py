@@ -20,7 +20,10 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .config import CheckConfig
 from .errors import InputError, OutputError
+from .segment import build_document, document_from_lines
+from .types import Document
 
 log = logging.getLogger("mtcheck")
 
@@ -326,6 +329,30 @@ def guess_encoding(data: bytes) -> str | None:
         if codec in tied:
             return codec
     return best.encoding
+
+
+def read_document(path: str | Path, config: CheckConfig, *, encoding: str | None = None) -> Document:
+    """Read one side from disk and clean/segment it (or take its lines as sentences, if presplit).
+
+    Args:
+        path: the file.
+        config: settings (size limit, presplit, cleaning, langdetect seed).
+        encoding: decode with this codec instead of detecting UTF-8/UTF-16; each side has its own.
+
+    Raises:
+        InputError: the file cannot be read or has no text to check (EncodingError, a subclass,
+            when it cannot be decoded).
+    """
+    raw, encoding = read_text(path, max_bytes=config.max_bytes, encoding=encoding)
+    if config.presplit:
+        doc = document_from_lines(raw, path=str(path), encoding=encoding, seed=config.langdetect_seed)
+    else:
+        doc = build_document(
+            raw, path=str(path), encoding=encoding, clean=config.clean, seed=config.langdetect_seed
+        )
+    if not doc.sentences:
+        raise InputError(f"{path}: no text left to check once page junk was set aside")
+    return doc
 
 
 def write_atomically(path: str | Path, text: str, *, overwrite: bool) -> None:

@@ -13,8 +13,10 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Union
 
 from .clean import find_junk
+from .config import CheckConfig
 from .errors import InputError, ModelError
 from .types import Document, Span
 
@@ -350,6 +352,56 @@ def _require_text(raw: str, path: str | None) -> None:
         raise InputError(f"{path or 'the text'} is empty or only whitespace; there is nothing to check")
 
 
+#: What ``mtcheck.check`` accepts for each side: an article, its sentences, or a Document.
+Side = Union[str, Sequence[str], Document]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def as_document(side: Side, config: CheckConfig, what: str) -> Document:
+    """Turn what the caller gave for one side into a Document.
+
+    Raises:
+        InputError: ``side`` is not a string, a list (or tuple) of strings, or a Document; or it
+            is empty, or holds a lone surrogate, which no file can contain.
+    """
+    if isinstance(side, Document):
+        doc = side
+    elif isinstance(side, str):
+        _refuse_surrogates(side, f"the {what} text")
+        if not side.strip():
+            raise InputError(f"the {what} text is empty")
+        if config.presplit:
+            doc = document_from_lines(side, seed=config.langdetect_seed)
+        else:
+            doc = build_document(side, clean=config.clean, seed=config.langdetect_seed)
+    elif isinstance(side, (list, tuple)):
+        for i, sentence in enumerate(side):
+            if not isinstance(sentence, str):
+                raise InputError(f"{what} sentence {i} is not a string but {type(sentence).__name__}")
+            _refuse_surrogates(sentence, f"{what} sentence {i}")
+        doc = document_from_sentences(side, seed=config.langdetect_seed)
+    else:
+        raise InputError(
+            f"{what} must be the article as a string, a list of sentences or a Document, "
+            f"not {type(side).__name__}"
+        )
+    if not doc.sentences:
+        raise InputError(f"the {what} has no sentences to check")
+    return doc
+
+
+def _refuse_surrogates(text: str, what: str) -> None:
+    # A lone surrogate cannot be encoded, so it would fail later in a renderer or the model.
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise InputError(
+            f"{what} contains a lone surrogate (U+{ord(bad.group()):04X}) at character {bad.start()}; "
+            f"it is not valid Unicode text"
+        )
+
+
 __all__ = [
     "split_sentences",
     "detect_language",
@@ -357,4 +409,6 @@ __all__ = [
     "document_from_lines",
     "document_from_sentences",
     "fit_to_window",
+    "as_document",
+    "Side",
 ]

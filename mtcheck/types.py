@@ -228,7 +228,7 @@ class Report:
     settings: tuple[tuple[str, Any], ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        from . import __version__
+        from ._version import __version__
         from .schema import SCHEMA_ID
 
         return {

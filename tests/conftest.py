@@ -59,7 +59,8 @@ def run_cli(*args: str) -> CliResult:
 def pair_report():
     """A function name -> Report for a bundled pair, each checked once per test session."""
     from mtcheck import CheckConfig
-    from mtcheck.pipeline import check, read_document
+    from mtcheck.io import read_document
+    from mtcheck.pipeline import check
 
     cache = {}
 

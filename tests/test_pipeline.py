@@ -270,7 +270,8 @@ def test_two_threads_sharing_one_embedder_give_the_sequential_reports():
 
     from mtcheck import CheckConfig
     from mtcheck.embed import get_embedder
-    from mtcheck.pipeline import check, read_document
+    from mtcheck.io import read_document
+    from mtcheck.pipeline import check
 
     config = CheckConfig()
     names = ["kim-arrives", "kim-support-control"]

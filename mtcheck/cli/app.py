@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from typer.exceptions import TyperException
 
-from .. import __version__
+from .._version import __version__
 from ..errors import MtcheckError, OutputError
 from ..text import visible
 from . import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT, Interrupted, interruption
@@ -105,7 +105,7 @@ def _check_outputs(outputs: list[Path], inputs: tuple[Path, Path], force: bool) 
 def _read(path: Path, config, encoding: Optional[str], option: str):
     """One side read from disk; an encoding refusal names the option for this side."""
     from ..io import EncodingError
-    from ..pipeline import read_document
+    from ..io import read_document
 
     try:
         return read_document(path, config, encoding=encoding)
