@@ -1,0 +1,116 @@
+"""English: today's lists and behaviour, copied verbatim so that no measured figure moves.
+
+Every list below is a copy of the one the flagger uses today (see ``sources``), and the tests in
+``tests/test_lang.py`` check that this pack gives the same answers as those functions:
+
+- ``spelling_key`` is ``mtcheck.spans.words.spelling_key`` (British -> American folding);
+- ``number_mentions`` is the word part of ``mtcheck.numbers.extract_numbers``: each number word
+  is its own mention, so "twenty-three" is 20 and 3 and "five billion" is 5 (the
+  English lists do not merge multi-word numbers the way the other packs do, on purpose: the MQM
+  evaluation set has "sixty-five", "five billion" and "first one", and merging would move its
+  figures). Switching English to the text2num reader is a one-line change here (set
+  ``text2num_lang="en"`` and drop ``number_reader``), to be made together with a re-measurement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import LanguagePack, Mention, frozen_map, words
+
+# mtcheck.spans.words.STOPWORDS, verbatim
+STOPWORDS = words(
+    """a an the and or but nor so yet for of to in on at by with from as into onto upon about
+    above below over under between among through during before after since until than then
+    that this these those there here which who whom whose what when where why how whether if
+    because while although though also too very just only even still already again further
+    more most less least much many some any each every all both either neither other another
+    such same own i me my mine we us our ours you your yours he him his she her hers it its
+    they them their theirs one ones is am are was were be been being have has had having do
+    does did doing will would shall should can could may might must ought 's 're 've 'd 'll
+    n't not no s t up out off down per via against within without toward towards across
+    around along amid behind beyond near so-called mr mrs ms"""
+)
+
+# mtcheck.spans.checks.NEGATION_CUES["en"], verbatim
+NEGATION_CUES = words("not no never nobody nothing none neither nor cannot without nowhere n't")
+
+# mtcheck.numbers._WORDS, verbatim
+NUMBER_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "half": 0.5, "dozen": 12,
+}
+# the words mtcheck.numbers.extract_numbers skips ("a second", "one of", "2.5 million")
+AMBIGUOUS = words("second half hundred thousand million billion one")
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    # abbreviations; "may" and "march" are also ordinary words: a caller that must tell them
+    # apart has to look at capitals and context
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+# full names only: "sun", "sat" and "wed" are words
+WEEKDAYS = {
+    "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7,
+}
+
+
+def american(w: str) -> str:
+    """The British -> American folding of ``mtcheck.spans.words.spelling_key``, verbatim, applied
+    to the plain key (NFKC, punctuation stripped, lower case, "’" as "'")."""
+    if len(w) > 4:
+        w = re.sub(r"our(s|ed|ing|ite|ites|able)?$", r"or\1", w)
+        w = re.sub(r"(?<=[a-z])is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
+        w = re.sub(r"yse(s|d)?$", r"yze\1", w)
+        w = re.sub(r"tre(s)?$", r"ter\1", w)
+        w = re.sub(r"ence(s)?$", r"ense\1", w) if w.endswith(("fence", "fences")) else w
+        w = re.sub(r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2", w)
+        w = w.replace("ae", "e") if ("aem" in w or "aed" in w) else w
+        w = w.replace("-", "")
+    return w
+
+
+# mtcheck.numbers._WORD_RE, verbatim
+_WORD_RE = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def read_numbers(text: str) -> list[Mention]:
+    """The word loop of ``mtcheck.numbers.extract_numbers``: one mention per number word."""
+    out: list[Mention] = []
+    for m in _WORD_RE.finditer(text):
+        word = m.group(1).lower()
+        if word in AMBIGUOUS:
+            continue  # too often not a number ("a second", "one of")
+        out.append((m.start(), m.end(), float(NUMBER_WORDS[word])))
+    return out
+
+
+PACK = LanguagePack(
+    code="en",
+    name="English",
+    negation_cues=NEGATION_CUES,
+    stopwords=STOPWORDS,
+    number_words=frozen_map(NUMBER_WORDS),
+    ambiguous_number_words=AMBIGUOUS,
+    months=frozen_map(MONTHS),
+    weekdays=frozen_map(WEEKDAYS),
+    sources=frozen_map({
+        "stopwords": "mtcheck.spans.words.STOPWORDS (hand list), copied verbatim",
+        "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["en"] (hand list), copied verbatim',
+        "number_words": "mtcheck.numbers._WORDS (hand list), copied verbatim",
+        "ambiguous_number_words": "the words mtcheck.numbers.extract_numbers skips, copied verbatim",
+        "number_mentions": "mtcheck.numbers.extract_numbers word reader, copied (one word = one mention)",
+        "spelling_key": "mtcheck.spans.words.spelling_key (British -> American rules), copied verbatim",
+        "months": "hand list (closed class)",
+        "weekdays": "hand list (closed class)",
+    }),
+    spelling_rules=american,
+    number_reader=read_numbers,
+)
