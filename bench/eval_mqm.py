@@ -86,7 +86,7 @@ def difflib_unmatched(hyp: str, ref: str) -> list[dict]:
 
 
 def bead_inputs(rows: list[dict]):
-    from mtcheck.spans import BeadInput
+    from mtcheck.checks import BeadInput
     from mtcheck.types import Span
 
     return [
@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from mtcheck.config import CheckConfig
     from mtcheck.embed import get_embedder
-    from mtcheck.spans import flag_beads, penalty
+    from mtcheck.checks import flag_beads
+    from mtcheck.summary import penalty
 
     rows = load_rows(args.data, args.split, args.limit)
     config = CheckConfig()

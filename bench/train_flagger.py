@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from dataclasses import replace
+
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
@@ -30,20 +32,27 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import eval_mqm  # noqa: E402
-from mtcheck import spans as S  # noqa: E402
+from mtcheck.checks import build_contexts, run_bead_checks, word_feature_matrices  # noqa: E402
+from mtcheck.checks.context import WordScores  # noqa: E402
 from mtcheck.config import SEVERITY_WEIGHTS  # noqa: E402
-from mtcheck.spans.flags import same_language_flags  # noqa: E402
-from mtcheck.spans.model import predict  # noqa: E402
+from mtcheck.spans.model import FEATURES, predict  # noqa: E402
+from mtcheck.summary import penalty  # noqa: E402
 
 
-def labels(pair, row) -> tuple[np.ndarray, np.ndarray]:
+def pair_features(rows, embedder):
+    """(feature matrix, bead context without scores) per MQM row, from one batched model pass."""
+    contexts = build_contexts(eval_mqm.bead_inputs(rows), embedder=embedder, with_scores=False)
+    return list(zip(word_feature_matrices(contexts, embedder), contexts))
+
+
+def labels(context, row) -> tuple[np.ndarray, np.ndarray]:
     """Per candidate word: overlaps a Major gold span / any gold span (non-space characters)."""
-    n = len(pair.cand.words)
+    n = len(context.candidate.words)
     major, anyl = np.zeros(n), np.zeros(n)
     for sp in row["spans"]:
         if sp.get("start") is None or sp["end"] <= sp["start"]:
             continue
-        for k, (s, e) in enumerate(pair.cand.words):
+        for k, (s, e) in enumerate(context.candidate.words):
             if s < sp["end"] and e > sp["start"]:
                 anyl[k] = 1
                 if sp["severity"] == "Major":
@@ -63,11 +72,11 @@ def evaluate(rows, pairs, model, th):
     from scipy.stats import kendalltau
 
     preds, pens = [], []
-    for row, (F, pair) in zip(rows, pairs):
-        pm, pa = predict(model, F, "major"), predict(model, F, "any")
-        flags = same_language_flags(pair, pm, pa, th, 0)
+    for row, (F, context) in zip(rows, pairs):
+        scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
+        flags = run_bead_checks(replace(context, scores=scores))
         preds.append(eval_mqm.flags_to_pred(flags))
-        pens.append(-S.penalty(flags, SEVERITY_WEIGHTS))
+        pens.append(-penalty(flags, SEVERITY_WEIGHTS))
     res = eval_mqm.span_prf(rows, preds)
     tau = kendalltau(pens, [r["mqm_score"] for r in rows], variant="b").statistic
     return res["all"][2], res["major"][2], tau
@@ -91,7 +100,7 @@ def main() -> int:
 
         pairs = pickle.loads(Path(args.cache).read_bytes())
     else:
-        pairs = {s: S.pair_features(eval_mqm.bead_inputs(rows[s]), emb) for s in rows}
+        pairs = {s: pair_features(rows[s], emb) for s in rows}
         if args.cache:
             import pickle
 
@@ -105,10 +114,10 @@ def main() -> int:
     mean, scale = X.mean(0), X.std(0)
     scale[scale < 1e-6] = 1.0
     model = {
-        "about": "mtcheck word flagger: logistic regressions over mtcheck.spans.FEATURES; "
+        "about": "mtcheck word flagger: logistic regressions over mtcheck.spans.model.FEATURES; "
                  "regenerate with bench/train_flagger.py (trained on the dev half of the WMT20 zh-en "
                  "MQM data, Freitag et al. 2021)",
-        "features": list(S.FEATURES),
+        "features": list(FEATURES),
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
         "heads": {"major": fit(X, y_major, mean, scale, args.C), "any": fit(X, y_any, mean, scale, args.C)},
@@ -135,7 +144,7 @@ def main() -> int:
         fa, fm, tau = evaluate(rows[s], pairs[s], model, model["thresholds"])
         print(f"{s:5s} any F1 {fa:.4f}  Major F1 {fm:.4f}  tau(-penalty) {tau:.4f}")
     print("thresholds", model["thresholds"])
-    print("weights (major head):", ", ".join(f"{f} {c:+.2f}" for f, c in zip(S.FEATURES, model["heads"]["major"]["coef"])))
+    print("weights (major head):", ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, model["heads"]["major"]["coef"])))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print("wrote", args.out)

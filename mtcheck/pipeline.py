@@ -13,11 +13,11 @@ from threadpoolctl import threadpool_limits
 
 from .align import Alignment, align
 from .config import CheckConfig, Signature
-from .embed import Embedded, Embedder, TokenEmbedder, choose_model, embed, get_embedder
+from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError
 from .metrics import PairMetric, make_metrics
-from . import spans
-from .beadflags import WHOLE_BEAD_CHECKS, gap_flags, outlier_flags
+from .checks import flag_document
+from .spans.model import flagger_fingerprint
 from .refine import refine
 from .segment import Side, as_document, fit_to_window
 from .summary import summarise
@@ -85,9 +85,12 @@ def check(
         metrics = make_metrics(config.metrics)
     beads = tuple(_score_bead(bead, src, cand, metrics) for bead in aligned)
 
-    flags, checks = _flag(src, cand, beads, embedder, embedded, cross_language, config) if config.flag_spans else ((), ())
+    flags: tuple[Flag, ...] = ()
+    check_names: tuple[str, ...] = ()
+    if config.flag_spans:
+        flags, check_names = flag_document(src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language)
     summary = summarise(src, cand, beads, flags, metrics, config)
-    signature = str(Signature.of(config, embedder, metrics, flagger=spans.flagger_fingerprint() if config.flag_spans else "off"))
+    signature = str(Signature.of(config, embedder, metrics, flagger=flagger_fingerprint() if config.flag_spans else "off"))
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
     return Report(
         source=src,
@@ -98,7 +101,7 @@ def check(
         signature=signature,
         model=embedder.name,
         notes=tuple(notes),
-        checks=checks,
+        checks=check_names,
         settings=tuple(config.to_dict().items()) + settings,
     )
 
@@ -142,43 +145,3 @@ def _score_bead(bead: Bead, src: Document, cand: Document, metrics: Sequence[Pai
     source_text, candidate_text = src.joined(bead.source), cand.joined(bead.candidate)
     scores = tuple((m.name, m.sentence(candidate_text, source_text)) for m in metrics)
     return Bead(bead.source, bead.candidate, bead.similarity, scores)
-
-
-def _flag(
-    src: Document,
-    cand: Document,
-    beads: Sequence[Bead],
-    embedder: Embedder,
-    embedded: Embedded,
-    cross_language: bool,
-    config: CheckConfig,
-) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
-    """Word-level flags inside matched beads (one batched model pass), then whole-bead flags."""
-    matched = [(k, b) for k, b in enumerate(beads) if not b.is_gap]
-    inputs = [
-        spans.BeadInput(
-            src.raw, tuple(src.sentences[i] for i in b.source),
-            cand.raw, tuple(cand.sentences[j] for j in b.candidate),
-            bead_index=k, cross_language=cross_language,
-            source_language=src.language, candidate_language=cand.language,
-        )
-        for k, b in matched
-    ]
-    per_bead = spans.flag_beads(inputs, embedder=embedder, config=config, tokens=embedded.tokens)
-    flags = [f for bead_flags in per_bead for f in bead_flags]
-    flags += gap_flags(beads, src, cand) + outlier_flags(beads, src, cand)
-    # Words left in another language are errors wherever they sit, inserted sentences included
-    # (the "disienten" in kim-arrives' tail, past the end of the partial source).
-    # With no source to compare against, only the confident (major) ones: the minor level also
-    # catches rare English words ("spokeswoman").
-    for k, b in enumerate(beads):
-        if not b.source:
-            flags += [
-                f for f in spans.untranslated_flags(
-                    cand.raw, tuple(cand.sentences[j] for j in b.candidate),
-                    bead_index=k, language=cand.language, embedder=embedder,
-                )
-                if f.severity == "major"
-            ]
-    flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
-    return tuple(flags), spans.checks_run(cross_language) + WHOLE_BEAD_CHECKS

@@ -5,11 +5,10 @@ Definitions are in README, "Scores".
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from . import spans
 from .config import CheckConfig
 from .metrics import PairMetric
 from .types import Bead, Document, Flag, Summary
@@ -53,7 +52,7 @@ def summarise(
         beads=len(beads),
         omissions=sum(1 for b in beads if not b.candidate),
         insertions=sum(1 for b in beads if not b.source),
-        penalty=spans.penalty(flags, config.severity_weights),
+        penalty=penalty(flags, config.severity_weights),
         flags_major=sum(1 for f in flags if f.severity == "major"),
         flags_minor=sum(1 for f in flags if f.severity == "minor"),
         corpus_scores=corpus_scores,
@@ -66,3 +65,10 @@ def _divergence(weights: np.ndarray, quality: np.ndarray) -> float:
     if not weights.sum():
         return 1.0
     return min(max(1.0 - float((weights * quality).sum() / weights.sum()), 0.0), 1.0)
+
+
+def penalty(flags: Iterable[Flag], weights: Mapping[str, float] | Iterable[tuple[str, float]]) -> float:
+    """Sum of the severity weights of ``flags`` (``{"major": 5, "minor": 1}`` by default in
+    CheckConfig.severity_weights)."""
+    w = dict(weights)
+    return float(sum(w.get(f.severity, 0.0) for f in flags))

@@ -9,6 +9,11 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def quote(text: str, limit: int = 60) -> str:
+    """``text`` on one line in double quotes, cut with "…" past ``limit`` characters (flag messages)."""
+    return f'"{shorten(text, limit)}"'
+
+
 # Characters that a terminal or a Markdown viewer would act on instead of showing: C0 controls
 # (ESC starts ANSI/OSC sequences that retitle windows or clear the screen), DEL, C1 controls
 # (0x9b is a one-byte CSI), and the bidi overrides that reorder what follows ("Trojan Source").

@@ -5,23 +5,15 @@ from __future__ import annotations
 import pytest
 
 import mtcheck
-from mtcheck.beadflags import gap_flags, outlier_flags
-from mtcheck.types import Bead, Document, Span
+from mtcheck.checks.gaps import gap_flags
+from mtcheck.checks.outliers import outlier_flags
+from mtcheck.types import Bead
 
-from .conftest import pair_paths
-
-
-def _doc(sentences: list[str]) -> Document:
-    raw = " ".join(sentences)
-    spans, pos = [], 0
-    for s in sentences:
-        spans.append(Span(pos, pos + len(s), s))
-        pos += len(s) + 1
-    return Document(raw, tuple(spans), language="en")
+from .conftest import doc_of, pair_paths
 
 
-SRC = _doc(["One two three four five.", "Six seven eight nine ten.", "Eleven twelve.", "Thirteen fourteen.", "Fifteen."])
-CAND = _doc(["Uno dos tres cuatro cinco.", "Extra words in the middle here now.", "Once doce.", "Trece.", "Quince.", "Tail."])
+SRC = doc_of(["One two three four five.", "Six seven eight nine ten.", "Eleven twelve.", "Thirteen fourteen.", "Fifteen."])
+CAND = doc_of(["Uno dos tres cuatro cinco.", "Extra words in the middle here now.", "Once doce.", "Trece.", "Quince.", "Tail."])
 
 
 def test_interior_gaps_are_flagged_and_edges_are_not():

@@ -64,7 +64,7 @@ def test_importing_mtcheck_lang_is_cheap():
 
 def test_english_lists_are_todays():
     from mtcheck.numbers import _WORDS
-    from mtcheck.spans.checks import NEGATION_CUES
+    from mtcheck.checks.negation import NEGATION_CUES
     from mtcheck.spans.words import STOPWORDS
 
     en = PACKS["en"]
@@ -360,7 +360,7 @@ def test_pack_invariants(code):
 
 @pytest.mark.parametrize("code", CODES)
 def test_negation_cues_start_from_todays(code):
-    from mtcheck.spans.checks import NEGATION_CUES
+    from mtcheck.checks.negation import NEGATION_CUES
 
     assert NEGATION_CUES[code] <= PACKS[code].negation_cues
     if code == "en":

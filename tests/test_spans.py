@@ -9,7 +9,8 @@ import pytest
 
 from mtcheck.config import CheckConfig
 from mtcheck.numbers import extract_numbers, number_keys
-from mtcheck.spans import checks_run, flag_bead, flag_beads, penalty, untranslated_flags
+from mtcheck.checks import BeadInput, check_names, flag_beads
+from mtcheck.summary import penalty
 from mtcheck.types import Flag, Span
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,9 +34,16 @@ def embedder():
     return get_embedder("all-MiniLM-L6-v2")
 
 
+def flag_bead(src: str, src_spans, cand: str, cand_spans, *, bead_index: int, embedder, cross_language: bool = False,
+              language: str = "en") -> list[Flag]:
+    """Flags of one bead through the real checks (an empty ``src_spans`` is an inserted sentence)."""
+    bead = BeadInput(src, tuple(src_spans), cand, tuple(cand_spans), bead_index, cross_language, "en", language)
+    return flag_beads([bead], embedder=embedder)[0]
+
+
 def flags_for(src: str, cand: str, embedder, cross_language: bool = False) -> list[Flag]:
     return flag_bead(src, [Span.of(src, 0, len(src))], cand, [Span.of(cand, 0, len(cand))],
-                     bead_index=3, embedder=embedder, cross_language=cross_language, config=CheckConfig())
+                     bead_index=3, embedder=embedder, cross_language=cross_language)
 
 
 def find(flags: list[Flag], text: str) -> Flag | None:
@@ -53,9 +61,10 @@ def test_numbers_normalise_times_and_scales():
     assert "680" not in number_keys("580 kilometers")
 
 
-def test_checks_run_and_penalty():
-    assert checks_run(True) == ("number", "name", "negation", "untranslated")
-    assert {"substitution", "omission", "addition", "number", "name", "negation", "untranslated"} == set(checks_run(False))
+def test_check_names_and_penalty():
+    whole = ("interior-gaps", "similarity-outliers")
+    assert check_names(True) == ("number", "negation", "untranslated", "name", *whole)
+    assert check_names(False) == ("number", "negation", "untranslated", "name", "learned", "omission", *whole)
     span = Span.of("abc def", 0, 3)
     flags = [Flag("mistranslation", "major", span, None, 0.9, "m", 0),
              Flag("addition", "minor", span, None, 0.3, "m", 0)]
@@ -89,8 +98,7 @@ def test_multi_sentence_bead_offsets_are_raw(embedder):
     s2 = Span.of(src, src.index("He returned"), len(src))
     c1 = Span.of(cand, 7, 7 + len(KIM_CAND))
     c2 = Span.of(cand, cand.index("He returned"), len(cand))
-    flags = flag_bead(src, [s1, s2], cand, [c1, c2], bead_index=0, embedder=embedder,
-                      cross_language=False, config=CheckConfig())
+    flags = flag_bead(src, [s1, s2], cand, [c1, c2], bead_index=0, embedder=embedder)
     for f in flags:
         assert cand[f.candidate.start : f.candidate.end] == f.candidate.text
         if f.source is not None:
@@ -132,7 +140,7 @@ def test_untranslated_flags_without_a_source(embedder):
     raw = "Header\n\nRussia and North Korea are connected via a small railway.\n link between countries, disienten.\n"
     first = Span.of(raw, raw.index("Russia"), raw.index("railway.") + len("railway."))
     second = Span.of(raw, raw.index("link"), raw.index("disienten.") + len("disienten."))
-    flags = untranslated_flags(raw, [first, second], bead_index=4, language="en", embedder=embedder)
+    flags = flag_bead(raw, [], raw, [first, second], bead_index=4, language="en", embedder=embedder)
     assert [(f.kind, f.candidate.text) for f in flags] == [("untranslated", "disienten")]
     flag = flags[0]
     assert (flag.candidate.start, flag.candidate.end) == (raw.index("disienten"), raw.index("disienten") + 9)
@@ -140,7 +148,7 @@ def test_untranslated_flags_without_a_source(embedder):
     assert flag.severity == "major" and flag.source is None and flag.bead == 4
     assert flag.message == '"disienten" looks like another language than the rest of the text'
     # only English texts are judged for Latin-script words of other languages
-    assert untranslated_flags(raw, [first, second], bead_index=4, language="de", embedder=embedder) == []
+    assert flag_bead(raw, [], raw, [first, second], bead_index=4, language="de", embedder=embedder) == []
 
 @pytest.mark.model
 def test_spelling_variant_is_not_flagged(embedder):

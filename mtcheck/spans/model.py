@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .evidence import Evidence
 from .pair import Pair
 from .words import is_punct, is_stop, sentence_initial, strip_punct
 
@@ -31,7 +32,7 @@ FEATURES = (
 )
 
 
-def word_features(pair: Pair, words: np.ndarray, swords: np.ndarray, sentcos: float) -> np.ndarray:
+def word_features(pair: Pair, evidence: Evidence, words: np.ndarray, swords: np.ndarray, sentcos: float) -> np.ndarray:
     """The feature matrix (candidate words x FEATURES) of one same-language pair."""
     cand, src = pair.cand, pair.src
     n, m = len(cand.words), len(src.words)
@@ -55,12 +56,12 @@ def word_features(pair: Pair, words: np.ndarray, swords: np.ndarray, sentcos: fl
         chunk_cos[i1:i2] = ctx_cos[i1:i2].mean()
     unmatched = ~pair.loose
     num_bad = np.zeros(n)
-    for s, e, _ in pair.checks.num_bad:
+    for s, e, _ in evidence.num_bad:
         for k, (ws, we) in enumerate(cand.words):
             if ws < e and we > s:
                 num_bad[k] = 1
     neg = np.zeros(n)
-    for _, i1, i2, _ in pair.checks.neg:
+    for _, i1, i2, _ in evidence.neg:
         neg[i1:i2] = 1
     for k in range(n):
         w = cand.word(k)
@@ -91,8 +92,8 @@ def word_features(pair: Pair, words: np.ndarray, swords: np.ndarray, sentcos: fl
             "next_maxcos": maxcos[k + 1] if k + 1 < n else 1.0,
             "num_bad": num_bad[k],
             "neg": neg[k],
-            "name_bad": float(k in pair.checks.name_bad),
-            "foreign": float(k in pair.checks.foreign),
+            "name_bad": float(k in evidence.name_bad),
+            "foreign": float(k in evidence.foreign),
             "first": float(k == 0),
         }
         row["unm_maxcos"] = (1 - row["loose"]) * row["maxcos"]

@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..types import Span
 from .words import Side, spelling_key
 
-if TYPE_CHECKING:
-    from .checks import CheckHits
-
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2) over word indices
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pair:
-    """Everything computed for one same-language bead before flags are made."""
+    """A same-language bead aligned word by word."""
 
     cand: Side
     src: Side
@@ -33,8 +28,6 @@ class Pair:
     chunk_of: list[int]  # candidate word -> index into opcodes
     exact: np.ndarray  # candidate word matched as written
     loose: np.ndarray  # candidate word matched after normalisation (exact implies loose)
-    features: np.ndarray | None = None
-    checks: CheckHits | None = None
 
     @classmethod
     def align(cls, cand: Side, src: Side) -> "Pair":

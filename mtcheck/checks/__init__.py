@@ -1,0 +1,215 @@
+"""Checks: one module per check, one protocol, one registry.
+
+A bead check reads a frozen :class:`~.context.BeadContext` and returns flags (and the candidate
+words it claims, so that a later check does not flag them again); a document check reads all the
+beads. The report's ``checks`` list and the flag kinds come from the registries below. To add a
+check, write one module with a class that has ``name``, ``kinds``, ``scopes`` and
+``run(context, claimed)``, and add an instance to ``BEAD_CHECKS`` (README, "Adding a check").
+
+Order matters: precise checks claim their words first, because "number 580 where the source has
+680" tells an editor more than "580 probably does not fit"; the learned flagger then reports runs
+of words above its thresholds; omissions (source-only content words) come last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..embed import Embedded, Embedder, TokenVectors
+from ..lang import pack_for
+from ..spans.evidence import Evidence
+from ..spans.foreign import WordPieces, foreign_words
+from ..spans.model import FEATURES, load_model, predict, word_features
+from ..spans.pair import Pair
+from ..spans.vectors import contextual_word_vectors, word_pieces_of
+from ..spans.words import Side, base_language, spelling_key, strip_punct
+from ..types import Bead, Document, Flag, Span
+from .context import BeadCheck, BeadContext, CheckResult, DocumentCheck, DocumentContext, Scope, WordScores
+from .gaps import GapCheck
+from .learned import LearnedCheck
+from .name import NameCheck, name_evidence
+from .negation import NegationCheck, negation_evidence
+from .number import NumberCheck, number_evidence
+from .omission import OmissionCheck
+from .outliers import OutlierCheck
+from .untranslated import UntranslatedCheck
+
+#: Bead checks, in the order they claim words.
+BEAD_CHECKS: tuple[BeadCheck, ...] = (
+    NumberCheck(),
+    NegationCheck(),
+    UntranslatedCheck(),
+    NameCheck(),
+    LearnedCheck(),
+    OmissionCheck(),
+)
+#: Checks over whole beads.
+DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = (GapCheck(), OutlierCheck())
+
+__all__ = [
+    "BEAD_CHECKS",
+    "DOCUMENT_CHECKS",
+    "BeadCheck",
+    "BeadContext",
+    "BeadInput",
+    "CheckResult",
+    "DocumentCheck",
+    "DocumentContext",
+    "check_names",
+    "flag_beads",
+    "flag_document",
+    "run_bead_checks",
+]
+
+
+def check_names(cross_language: bool) -> tuple[str, ...]:
+    """The names of the checks that run on a same- or cross-language pair, as reports list them."""
+    scope: Scope = "cross-language" if cross_language else "same-language"
+    return tuple(c.name for c in BEAD_CHECKS if scope in c.scopes) + tuple(c.name for c in DOCUMENT_CHECKS)
+
+
+def run_bead_checks(context: BeadContext, checks: Sequence[BeadCheck] = BEAD_CHECKS) -> list[Flag]:
+    """Every check that runs on this kind of bead, in registry order; flags sorted by offset."""
+    flags: list[Flag] = []
+    claimed: frozenset[int] = frozenset()
+    for check in checks:
+        if context.scope in check.scopes and context.candidate.words:
+            result = check.run(context, claimed)
+            flags.extend(result.flags)
+            claimed |= result.claimed
+    flags.sort(key=lambda f: (f.candidate.start, f.candidate.end))
+    return flags
+
+
+@dataclass(frozen=True)
+class BeadInput:
+    """One bead for :func:`flag_beads`: both raw texts and the bead's sentence spans."""
+
+    source_raw: str
+    source_spans: Sequence[Span]
+    candidate_raw: str
+    candidate_spans: Sequence[Span]
+    bead_index: int = 0
+    cross_language: bool = False
+    source_language: str | None = None
+    candidate_language: str | None = None
+
+
+def flag_beads(beads: Sequence[BeadInput], *, embedder: Embedder, config: Any = None,
+               model_path: str | None = None, thresholds: Mapping[str, float] | None = None,
+               tokens: Mapping[str, TokenVectors] | None = None) -> list[list[Flag]]:
+    """Flags for many beads, with one batched model pass over all their same-language texts.
+
+    Args:
+        beads: the beads; a bead with several sentences on a side is read as one text (its
+            sentences joined by a space), and every flag's offsets point into the raw texts.
+        embedder: a TokenEmbedder gives contextual word vectors; any other gives static ones.
+        config: a CheckConfig (unused fields are ignored); may be None.
+        model_path: a flagger JSON other than the packaged one (for training and tests).
+        thresholds: override the packaged "major"/"minor" probability thresholds.
+        tokens: word-piece vectors the embed stage already has, by sentence text
+            (``Embedded.tokens``); texts not in it are read by the model here.
+
+    Returns:
+        One list of flags per bead, each sorted by candidate offset.
+    """
+    contexts = build_contexts(beads, embedder=embedder, model_path=model_path, thresholds=thresholds, tokens=tokens)
+    return [run_bead_checks(context) for context in contexts]
+
+
+def build_contexts(beads: Sequence[BeadInput], *, embedder: Embedder, model_path: str | None = None,
+                   thresholds: Mapping[str, float] | None = None,
+                   tokens: Mapping[str, TokenVectors] | None = None,
+                   with_scores: bool = True) -> list[BeadContext]:
+    """One BeadContext per bead; same-language beads get their alignment, evidence and (with
+    ``with_scores``) the learned flagger's probabilities, from one batched model pass."""
+    word_pieces = word_pieces_of(embedder)
+    contexts: list[BeadContext] = []
+    same: list[int] = []
+    for bead in beads:
+        cand = Side.build(bead.candidate_raw, bead.candidate_spans)
+        src = Side.build(bead.source_raw, bead.source_spans)
+        scope: Scope = "inserted" if not bead.source_spans else "cross-language" if bead.cross_language else "same-language"
+        context = BeadContext(
+            bead=bead.bead_index, candidate=cand, source=src, scope=scope,
+            source_language=bead.source_language or "", candidate_language=bead.candidate_language or "",
+            source_pack=pack_for(bead.source_language), candidate_pack=pack_for(bead.candidate_language),
+            word_pieces=word_pieces,
+        )
+        if scope == "same-language" and cand.words:
+            pair = Pair.align(cand, src)
+            english = base_language(bead.candidate_language or "en") == "en"
+            context = replace(context, alignment=pair, evidence=_evidence(pair, word_pieces, english))
+            same.append(len(contexts))
+        contexts.append(context)
+    if same and with_scores:
+        model = load_model(model_path)
+        th = {**model["thresholds"], **(thresholds or {})}
+        features = word_feature_matrices([contexts[k] for k in same], embedder, tokens)
+        for k, F in zip(same, features):
+            scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
+            contexts[k] = replace(contexts[k], scores=scores)
+    return contexts
+
+
+def _evidence(pair: Pair, word_pieces: WordPieces | None, english: bool) -> Evidence:
+    """The precise checks' findings in a same-language pair (also the flagger's features).
+
+    ``english``: the pair is in English, so English-only evidence of untranslated words applies
+    (a Portuguese "três" is not foreign in a Portuguese text).
+    """
+    sw = [pair.src.word(k) for k in range(len(pair.src.words))]
+    src_bag = {strip_punct(w).lower() for w in sw} | {spelling_key(w) for w in sw}
+    num_bad, num_ok = number_evidence(pair)
+    return Evidence(
+        num_bad=num_bad,
+        num_ok=num_ok,
+        name_bad=name_evidence(pair, src_bag),
+        foreign=foreign_words(pair.cand, src_bag, word_pieces, english=english, skip=pair.exact),
+        neg=negation_evidence(pair),
+    )
+
+
+def word_feature_matrices(contexts: Sequence[BeadContext], embedder: Embedder,
+                          tokens: Mapping[str, TokenVectors] | None = None) -> list[np.ndarray]:
+    """The learned flagger's feature matrix of each same-language context (one batched pass
+    over the texts not in ``tokens``); also what bench/train_flagger.py trains on."""
+    sides = [s for c in contexts for s in (c.candidate, c.source)]
+    wvecs, svecs = contextual_word_vectors(embedder, sides, tokens)
+    out = []
+    for k, context in enumerate(contexts):
+        pair, evidence = context.alignment, context.evidence
+        if pair is None or evidence is None:  # no candidate words: nothing to score
+            out.append(np.zeros((0, len(FEATURES)), dtype=np.float32))
+            continue
+        sentcos = float(svecs[2 * k] @ svecs[2 * k + 1]) if pair.src.words else 0.0
+        out.append(word_features(pair, evidence, wvecs[2 * k], wvecs[2 * k + 1], sentcos))
+    return out
+
+
+def flag_document(source: Document, candidate: Document, beads: Sequence[Bead], *, embedder: Embedder,
+                  embedded: Embedded, cross_language: bool) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
+    """Every flag of a checked pair: bead checks on matched beads and on inserted sentences (one
+    batched model pass), then the document checks. Returns the flags in reading order and the
+    names of the checks that ran."""
+    inputs = [
+        BeadInput(
+            source.raw, tuple(source.sentences[i] for i in b.source),
+            candidate.raw, tuple(candidate.sentences[j] for j in b.candidate),
+            bead_index=k, cross_language=cross_language,
+            source_language=source.language, candidate_language=candidate.language,
+        )
+        # Words left in another language are errors wherever they sit, inserted sentences
+        # included (the "disienten" in kim-arrives' tail, past the end of the partial source).
+        for k, b in enumerate(beads)
+        if b.candidate
+    ]
+    flags = [f for per_bead in flag_beads(inputs, embedder=embedder, tokens=embedded.tokens) for f in per_bead]
+    document = DocumentContext(source, candidate, tuple(beads))
+    for check in DOCUMENT_CHECKS:
+        flags += check.run(document)
+    flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
+    return tuple(flags), check_names(cross_language)
