@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
-__all__ = ["NumberMention", "extract_numbers", "number_keys"]
+__all__ = ["NumberMention", "NumberWords", "english_number_words", "extract_numbers", "number_keys"]
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,6 @@ class NumberMention:
 _SCALES = {
     "hundred": 1e2, "thousand": 1e3, "million": 1e6, "millions": 1e6, "mn": 1e6, "m": 1e6,
     "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3,
-}
-_WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9,
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "half": 0.5, "dozen": 12,
 }
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -56,7 +48,6 @@ _NUM_RE = re.compile(
     r"(?:\s?(hundred|thousand|millions?|billions?|trillion|mn|bn|m|k)\b)?",
     re.IGNORECASE,
 )
-_WORD_RE = re.compile(r"\b(" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _CN_NUMERAL = "[零〇一二两三四五六七八九十]+"
 # Chinese and Japanese clock times: 11点43分, 11時43分, 下午3点半, 3点钟, 午後3時. A bare "3点" is
 # not read as a time (点 also counts points, and 一点 is "a little"), unless a time of day
@@ -108,12 +99,24 @@ def _cjk_time_key(m: re.Match[str]) -> str | None:
     return f"T{int(hour):02d}:{int(minute):02d}"
 
 
-def extract_numbers(text: str, *, words: bool = True) -> list[NumberMention]:
+def english_number_words(text: str) -> list[tuple[int, int, float]]:
+    """English numbers written as words ("two", "third", "dozen"), from the English language pack."""
+    from .lang import PACKS
+
+    return PACKS["en"].number_mentions(text)
+
+
+#: Reads numbers written as words: (start, end, value) per mention (``LanguagePack.number_mentions``).
+NumberWords = Callable[[str], list[tuple[int, int, float]]]
+
+
+def extract_numbers(text: str, *, words: NumberWords | None = english_number_words) -> list[NumberMention]:
     """Every number, time and Chinese numeral in ``text``, left to right, non-overlapping.
 
     Args:
         text: any text.
-        words: also read English number words ("two", "third", "half").
+        words: how to read numbers written as words (a language pack's ``number_mentions``;
+            English by default); None reads digits and Chinese numerals only.
 
     Returns:
         mentions with offsets into ``text``.
@@ -179,17 +182,14 @@ def extract_numbers(text: str, *, words: bool = True) -> list[NumberMention]:
             for k in range(m.start(), m.end()):
                 taken[k] = False
         add(m.start(), m.end(), _fmt(value))
-    if words:
-        for m in _WORD_RE.finditer(text):
-            word = m.group(1).lower()
-            if word in ("second", "half", "hundred", "thousand", "million", "billion", "one"):
-                continue  # too often not a number ("a second", "one of")
-            add(m.start(), m.end(), _fmt(_WORDS[word]), digits=False)
+    if words is not None:
+        for start, end, value in words(text):
+            add(start, end, _fmt(value), digits=False)
     found.sort(key=lambda f: f.start)
     return found
 
 
-def number_keys(text: str, *, words: bool = True) -> set[str]:
+def number_keys(text: str, *, words: NumberWords | None = english_number_words) -> set[str]:
     """The set of normalised keys of the numbers in ``text``, with equivalent spellings added
     (a value in millions is also known as its thousands, "7 p.m." also as 7 and 19)."""
     keys: set[str] = set()

@@ -16,7 +16,7 @@ from .config import CheckConfig, Signature
 from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError
 from .metrics import PairMetric, make_metrics
-from .checks import flag_document
+from .checks import flag_document, skipped_checks
 from .spans.model import flagger_fingerprint
 from .refine import refine
 from .segment import Side, as_document, fit_to_window
@@ -89,6 +89,9 @@ def check(
     check_names: tuple[str, ...] = ()
     if config.flag_spans:
         flags, check_names = flag_document(src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language)
+        skipped, why = skipped_checks(src.language, cand.language, cross_language)
+        check_names = tuple(name for name in check_names if name not in skipped)
+        notes += [why] if why else []
     summary = summarise(src, cand, beads, flags, metrics, config)
     signature = str(Signature.of(config, embedder, metrics, flagger=flagger_fingerprint() if config.flag_spans else "off"))
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))

@@ -62,15 +62,13 @@ def test_importing_mtcheck_lang_is_cheap():
 # ------------------------------------------------------------------ English = today's lists
 
 
-def test_english_lists_are_todays():
-    from mtcheck.numbers import _WORDS
-    from mtcheck.checks.negation import NEGATION_CUES
-    from mtcheck.spans.words import STOPWORDS
-
+def test_english_lists():
+    # The English pack holds the lists the flagger was trained and measured with (they were
+    # copied verbatim from the flagger's modules, which now read them from here).
     en = PACKS["en"]
-    assert en.stopwords == STOPWORDS
-    assert en.negation_cues == NEGATION_CUES["en"]
-    assert dict(en.number_words) == _WORDS
+    assert len(en.stopwords) == 170 and {"the", "of", "n't", "so-called", "mrs"} <= en.stopwords
+    assert en.negation_cues == frozenset("not no never nobody nothing none neither nor cannot without nowhere n't".split())
+    assert len(en.number_words) == 44 and en.number_words["dozen"] == 12 and en.number_words["tenth"] == 10
     assert en.ambiguous_number_words == {"second", "half", "hundred", "thousand", "million", "billion", "one"}
 
 
@@ -96,17 +94,19 @@ BRITISH = words("""colour colours coloured colouring colourful favour favourite 
     fence fences dispel compel control controlled appalled installed""")
 
 
-def test_english_spelling_key_is_todays():
-    from mtcheck.spans.words import is_stop, spelling_key
-
+def test_english_spelling_key_folds_british_spellings_and_nothing_else():
     en = PACKS["en"]
     vocabulary = set(BRITISH) | _spans_test_words()
     for path in english_files():
         vocabulary.update(read(path).split())
     assert len(vocabulary) > 1000
-    for w in sorted(vocabulary):
-        assert en.spelling_key(w) == spelling_key(w), w
-        assert en.is_stopword(w) == is_stop(w), w
+    folded = {w: en.spelling_key(w) for w in sorted(vocabulary)}
+    changed = {w for w, key in folded.items() if key != plain_key(w)}
+    assert {"colour", "armoured", "organisation", "centre", "travelled", "defence", "analyse"} <= changed
+    assert not changed & {"hour", "four", "crisis", "control"} and "litre" in changed
+    # The folding is a key, applied to both sides alike: over-folding "promise" -> "promize" (the
+    # -ise rule) never makes two different words match that differ in more than spelling.
+    assert en.spelling_key("promise") == en.spelling_key("promize") == "promize"
     assert en.spelling_key("Armoured,") == "armored" and en.spelling_key("organisation") == "organization"
 
 
@@ -358,13 +358,11 @@ def test_pack_invariants(code):
         pack.number_words["x"] = 1  # type: ignore[index]
 
 
-@pytest.mark.parametrize("code", CODES)
-def test_negation_cues_start_from_todays(code):
-    from mtcheck.checks.negation import NEGATION_CUES
-
-    assert NEGATION_CUES[code] <= PACKS[code].negation_cues
-    if code == "en":
-        assert PACKS[code].negation_cues == NEGATION_CUES[code]
+def test_negation_cues_include_the_common_ones():
+    expected = {"en": "not never", "pt": "não nunca nenhum sem", "es": "no nunca ningún sin",
+                "fr": "ne pas jamais sans", "de": "nicht kein nie ohne"}
+    for code, cues in expected.items():
+        assert set(cues.split()) <= PACKS[code].negation_cues, code
 
 
 def test_french_negation_is_simple():

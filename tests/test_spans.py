@@ -193,3 +193,51 @@ def test_mqm_slice_beats_difflib():
     ours = eval_mqm.span_prf(rows, [eval_mqm.flags_to_pred(f) for f in flags])
     base = eval_mqm.span_prf(rows, [eval_mqm.difflib_unmatched(r["hypothesis"], r["reference"]) for r in rows])
     assert ours["major"][2] > base["major"][2], (ours, base)
+
+
+# ---------------------------------------------------------------------- language packs at work
+
+
+@pytest.mark.model
+def test_portuguese_negation_dropped_is_a_major_negation_flag():
+    import mtcheck
+
+    report = mtcheck.check("O governo disse que o país não vai hesitar em responder às provocações.",
+                           "O governo disse que o país vai hesitar em responder às provocações.")
+    assert report.source.language == report.candidate.language == "pt"
+    assert [(f.kind, f.severity, f.source.text) for f in report.flags] == [("negation", "major", "não")]
+
+
+@pytest.mark.model
+def test_portuguese_number_word_against_english_number_word():
+    import mtcheck
+
+    source = "A Coreia do Norte lançou dois mísseis balísticos na quarta-feira."
+    changed = mtcheck.check(source, "North Korea launched three ballistic missiles on Wednesday.")
+    assert [(f.kind, f.severity, f.candidate.text) for f in changed.flags] == [("number", "major", "three")]
+    assert mtcheck.check(source, "North Korea launched two ballistic missiles on Wednesday.").flags == ()
+
+
+@pytest.mark.model
+def test_portuguese_para_is_not_a_missing_content_word():
+    import mtcheck
+
+    report = mtcheck.check("O ministro viajou para Tóquio na segunda-feira para uma reunião com os aliados.",
+                           "O ministro viajou Tóquio na segunda-feira uma reunião com os aliados.")
+    assert [f for f in report.flags if f.kind == "omission"] == []
+    # a content word dropped is still an omission
+    report = mtcheck.check("O ministro viajou para Tóquio na segunda-feira para uma reunião com os aliados.",
+                           "O ministro viajou para na segunda-feira para uma reunião com os aliados.")
+    assert [(f.kind, f.source.text) for f in report.flags if f.kind == "omission"] == [("omission", "Tóquio")]
+
+
+@pytest.mark.model
+def test_a_language_without_a_pack_says_which_checks_did_not_run():
+    import mtcheck
+
+    report = mtcheck.check("Il governo ha detto che il paese non esiterà a rispondere alle provocazioni.",
+                           "Il governo ha detto che il paese esiterà a rispondere alle provocazioni.")
+    assert report.source.language == "it"
+    assert "negation" not in report.checks and "omission" not in report.checks and "number" in report.checks
+    assert ("no language pack for 'it': negation and omission not checked (they need the language's negation "
+            "cues and stopwords; packs: en, pt, es, fr, de)") in report.notes

@@ -14,18 +14,19 @@ of words above its thresholds; omissions (source-only content words) come last.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from ..embed import Embedded, Embedder, TokenVectors
-from ..lang import pack_for
+from ..lang import PACKS, LanguagePack, pack_for, word_key
 from ..spans.evidence import Evidence
 from ..spans.foreign import WordPieces, foreign_words
 from ..spans.model import FEATURES, load_model, predict, word_features
 from ..spans.pair import Pair
 from ..spans.vectors import contextual_word_vectors, word_pieces_of
-from ..spans.words import Side, base_language, spelling_key, strip_punct
+from ..spans.words import Side, strip_punct
 from ..types import Bead, Document, Flag, Span
 from .context import BeadCheck, BeadContext, CheckResult, DocumentCheck, DocumentContext, Scope, WordScores
 from .gaps import GapCheck
@@ -62,6 +63,7 @@ __all__ = [
     "flag_beads",
     "flag_document",
     "run_bead_checks",
+    "skipped_checks",
 ]
 
 
@@ -140,9 +142,9 @@ def build_contexts(beads: Sequence[BeadInput], *, embedder: Embedder, model_path
             word_pieces=word_pieces,
         )
         if scope == "same-language" and cand.words:
-            pair = Pair.align(cand, src)
-            english = base_language(bead.candidate_language or "en") == "en"
-            context = replace(context, alignment=pair, evidence=_evidence(pair, word_pieces, english))
+            pack = context.pack
+            pair = Pair.align(cand, src, key=partial(word_key, pack))
+            context = replace(context, alignment=pair, evidence=_evidence(pair, word_pieces, pack))
             same.append(len(contexts))
         contexts.append(context)
     if same and with_scores:
@@ -155,21 +157,22 @@ def build_contexts(beads: Sequence[BeadInput], *, embedder: Embedder, model_path
     return contexts
 
 
-def _evidence(pair: Pair, word_pieces: WordPieces | None, english: bool) -> Evidence:
-    """The precise checks' findings in a same-language pair (also the flagger's features).
-
-    ``english``: the pair is in English, so English-only evidence of untranslated words applies
-    (a Portuguese "três" is not foreign in a Portuguese text).
+def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | None) -> Evidence:
+    """The precise checks' findings in a same-language pair (also the flagger's features), in
+    the pair's language: its number words, negation cues and stopwords. English-only evidence of
+    untranslated words applies to English pairs only (a Portuguese "três" is not foreign in a
+    Portuguese text). Without a pack, numbers are read in digits and negation is not judged.
     """
     sw = [pair.src.word(k) for k in range(len(pair.src.words))]
-    src_bag = {strip_punct(w).lower() for w in sw} | {spelling_key(w) for w in sw}
-    num_bad, num_ok = number_evidence(pair)
+    src_bag = {strip_punct(w).lower() for w in sw} | {word_key(pack, w) for w in sw}
+    num_bad, num_ok = number_evidence(pair, pack.number_mentions if pack is not None else None)
     return Evidence(
         num_bad=num_bad,
         num_ok=num_ok,
-        name_bad=name_evidence(pair, src_bag),
-        foreign=foreign_words(pair.cand, src_bag, word_pieces, english=english, skip=pair.exact),
-        neg=negation_evidence(pair),
+        name_bad=name_evidence(pair, src_bag, pack),
+        foreign=foreign_words(pair.cand, src_bag, word_pieces, english=pack is not None and pack.code == "en",
+                              skip=pair.exact),
+        neg=negation_evidence(pair, pack.negation_cues) if pack is not None else (),
     )
 
 
@@ -186,8 +189,22 @@ def word_feature_matrices(contexts: Sequence[BeadContext], embedder: Embedder,
             out.append(np.zeros((0, len(FEATURES)), dtype=np.float32))
             continue
         sentcos = float(svecs[2 * k] @ svecs[2 * k + 1]) if pair.src.words else 0.0
-        out.append(word_features(pair, evidence, wvecs[2 * k], wvecs[2 * k + 1], sentcos))
+        out.append(word_features(pair, evidence, wvecs[2 * k], wvecs[2 * k + 1], sentcos, context.is_stop))
     return out
+
+
+def skipped_checks(source_language: str, candidate_language: str, cross_language: bool) -> tuple[tuple[str, ...], str | None]:
+    """The checks that cannot run for want of a language pack, and a note for the report saying why."""
+    scope: Scope = "cross-language" if cross_language else "same-language"
+    languages = (candidate_language, source_language) if cross_language else (candidate_language,)
+    missing = [lang for lang in dict.fromkeys(languages) if pack_for(lang) is None]
+    needing = tuple(c.name for c in BEAD_CHECKS if scope in c.scopes and c.needs_pack)
+    if not missing or not needing:
+        return (), None
+    return needing, (
+        f"no language pack for {', '.join(repr(lang) for lang in missing)}: {' and '.join(needing)} "
+        f"not checked (they need the language's negation cues and stopwords; packs: {', '.join(PACKS)})"
+    )
 
 
 def flag_document(source: Document, candidate: Document, beads: Sequence[Bead], *, embedder: Embedder,

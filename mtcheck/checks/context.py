@@ -14,7 +14,7 @@ from typing import Literal, Mapping, Protocol
 
 import numpy as np
 
-from ..lang import LanguagePack
+from ..lang import LanguagePack, is_stopword
 from ..spans.evidence import Evidence
 from ..spans.foreign import WordPieces
 from ..spans.pair import Pair
@@ -73,6 +73,15 @@ class BeadContext:
     evidence: Evidence | None = None
     scores: WordScores | None = None
 
+    @property
+    def pack(self) -> LanguagePack | None:
+        """The candidate's language pack: the language its words are judged in."""
+        return self.candidate_pack
+
+    def is_stop(self, word: str) -> bool:
+        """``word`` is a function word of the candidate's language (never, without a pack)."""
+        return is_stopword(self.candidate_pack, word)
+
     def same_language(self) -> tuple[Pair, Evidence, WordScores]:
         """The alignment, evidence and scores, which every same-language bead has."""
         if self.alignment is None or self.evidence is None or self.scores is None:
@@ -96,11 +105,13 @@ class BeadCheck(Protocol):
         name: the name reports list under ``checks``.
         kinds: the flag kinds it raises.
         scopes: the kinds of bead it runs on.
+        needs_pack: it cannot run without the language's pack (the report then says so).
     """
 
     name: str
     kinds: tuple[str, ...]
     scopes: frozenset[Scope]
+    needs_pack: bool
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:
         """Flags for this bead; ``claimed`` holds candidate words earlier checks flagged."""

@@ -19,6 +19,7 @@ from .context import BeadContext, CheckResult, Scope
 
 class LearnedCheck:
     name = "learned"
+    needs_pack = False
     kinds = ("mistranslation", "addition")
     scopes: frozenset[Scope] = frozenset({"same-language"})
 

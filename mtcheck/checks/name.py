@@ -13,23 +13,24 @@ import difflib
 import re
 
 from ..spans.pair import Pair
-from ..spans.words import Side, fold, is_stop, main_script, sentence_initial, shares_stem, spelling_key, strip_punct
+from ..lang import LanguagePack, is_stopword, word_key
+from ..spans.words import Side, fold, main_script, sentence_initial, shares_stem, strip_punct
 from ..text import quote
 from ..types import Flag, Span
 from .context import BeadContext, CheckResult, Scope
 
 
-def name_evidence(pair: Pair, src_bag: set[str]) -> tuple[int, ...]:
+def name_evidence(pair: Pair, src_bag: set[str], pack: LanguagePack | None) -> tuple[int, ...]:
     """Capitalised, not sentence-initial candidate words with no counterpart anywhere in the source."""
     src_text_lower = pair.src.text.lower()
     names = []
     for k in range(len(pair.cand.words)):
         core = strip_punct(pair.cand.word(k))
-        if not core or not core[0].isupper() or is_stop(core) or pair.loose[k]:
+        if not core or not core[0].isupper() or is_stopword(pack, core) or pair.loose[k]:
             continue
         if sentence_initial(pair.cand, k) or any(ch.isdigit() for ch in core):
             continue
-        if core.lower() in src_bag or spelling_key(core) in src_bag or core.lower() in src_text_lower:
+        if core.lower() in src_bag or word_key(pack, core) in src_bag or core.lower() in src_text_lower:
             continue
         if len(core) <= 2 and core.isupper():
             continue  # "TV", "AP": abbreviations of common nouns as often as names
@@ -41,6 +42,7 @@ def name_evidence(pair: Pair, src_bag: set[str]) -> tuple[int, ...]:
 
 class NameCheck:
     name = "name"
+    needs_pack = False
     kinds = ("name",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language"})
 
@@ -48,7 +50,7 @@ class NameCheck:
         if context.scope == "cross-language":
             if main_script(context.source.text) != "latin":
                 return CheckResult(tuple(_kept_latin_word_flags(context.candidate, context.source, context.bead)))
-            return CheckResult(tuple(_name_flags(context.candidate, context.source, context.bead)))
+            return CheckResult(tuple(_name_flags(context, context.candidate, context.source)))
         pair, evidence, scores = context.same_language()
         cand = pair.cand
         th, p_major, p_any = scores.thresholds, scores.p_major, scores.p_any
@@ -82,7 +84,7 @@ def _kept_latin_word_flags(cand: Side, src: Side, bead: int) -> list[Flag]:
     return flags
 
 
-def _name_flags(cand: Side, src: Side, bead: int) -> list[Flag]:
+def _name_flags(context: BeadContext, cand: Side, src: Side) -> list[Flag]:
     """Multi-word names in the candidate ("Hirokazu Matsuno") with no similar word in the source.
 
     A name whose every part has no similar source word (accents folded, difflib ratio >= 0.6) is
@@ -103,16 +105,16 @@ def _name_flags(cand: Side, src: Side, bead: int) -> list[Flag]:
     k, n = 0, len(cand.words)
     while k < n:
         run = k
-        while run < n and _is_name_word(cand, run):
+        while run < n and _is_name_word(context, cand, run):
             run += 1
         if run - k >= 2 and not any(similar(strip_punct(cand.word(i))) for i in range(k, run)):
             cspan = cand.words_span(k, run)
             flags.append(Flag("name", "minor", cspan, src_span, 0.4,
-                              f"name {quote(cspan.text)} has no similar name in the source", bead))
+                              f"name {quote(cspan.text)} has no similar name in the source", context.bead))
         k = max(run, k + 1)
     return flags
 
 
-def _is_name_word(side: Side, k: int) -> bool:
+def _is_name_word(context: BeadContext, side: Side, k: int) -> bool:
     core = strip_punct(side.word(k))
-    return len(core) >= 2 and core[0].isupper() and not is_stop(core) and not sentence_initial(side, k)
+    return len(core) >= 2 and core[0].isupper() and not context.is_stop(core) and not sentence_initial(side, k)

@@ -1,10 +1,10 @@
 """Negation added or dropped: "will not hesitate" -> "will hesitate".
 
-Same-language beads: cues present on one side only, located through the word alignment (an
-added cue in the candidate; a dropped one where its source word would stand). Cross-language
-beads: one side negates and the other has no negation at all; a source in a language without a
-cue list is not judged. Chinese negation characters are found with a list of common words that
-contain one without negating anything.
+The cues come from each language's pack (mtcheck.lang). Same-language beads: cues present on one
+side only, located through the word alignment (an added cue in the candidate; a dropped one where
+its source word would stand). Cross-language beads: one side negates and the other has no
+negation at all. A language without a pack is not judged (the report says so). Chinese negation
+characters are found with a list of common words that contain one without negating anything.
 """
 
 from __future__ import annotations
@@ -18,16 +18,6 @@ from ..text import quote
 from ..types import Flag
 from .context import BeadContext, CheckResult, Scope
 
-NEGATION_CUES = {
-    "en": frozenset("not no never nobody nothing none neither nor cannot without nowhere n't".split()),
-    "de": frozenset("nicht kein keine keinen keinem keiner keines nie niemals niemand nichts ohne weder".split()),
-    "fr": frozenset("ne n' pas jamais rien personne aucun aucune sans ni".split()),
-    "es": frozenset("no nunca nada nadie ningún ninguno ninguna sin ni jamás tampoco".split()),
-    "it": frozenset("non mai niente nulla nessuno nessuna senza né".split()),
-    "pt": frozenset("não nunca nada ninguém nenhum nenhuma sem nem".split()),
-    "nl": frozenset("niet geen nooit niets niemand zonder".split()),
-    "ru": frozenset("не нет ни никогда ничего никто без".split()),
-}
 # Chinese negation characters, and common words that contain one without negating anything.
 _ZH_NEG = "不没未无非别勿莫"
 _ZH_NOT_NEG = (
@@ -58,10 +48,9 @@ def zh_negations(text: str) -> list[int]:
     return [k for k, ch in enumerate(masked) if ch in _ZH_NEG]
 
 
-def negation_evidence(pair: Pair) -> tuple[tuple[str, int, int, int | None], ...]:
+def negation_evidence(pair: Pair, cues: frozenset[str]) -> tuple[tuple[str, int, int, int | None], ...]:
     """Negation cues present on one side only: added ones in the candidate, dropped ones located
     where their source word would stand."""
-    cues = NEGATION_CUES["en"]
     cw = [pair.cand.word(k) for k in range(len(pair.cand.words))]
     sw = [pair.src.word(k) for k in range(len(pair.src.words))]
     c_hits, s_hits = negation_count(cw, cues), negation_count(sw, cues)
@@ -85,6 +74,7 @@ def negation_evidence(pair: Pair) -> tuple[tuple[str, int, int, int | None], ...
 
 class NegationCheck:
     name = "negation"
+    needs_pack = True
     kinds = ("negation",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language"})
 
@@ -116,14 +106,14 @@ def _cross_language_flags(context: BeadContext) -> list[Flag]:
     """One side negates and the other has no negation at all."""
     cand, src = context.candidate, context.source
     src_span = src.span(0, len(src.text)) if src.text else None
-    s_lang = base_language(context.source_language)
-    c_lang = base_language(context.candidate_language or "en")
+    if context.candidate_pack is None:
+        return []
     cw = [cand.word(k) for k in range(len(cand.words))]
-    c_hits = negation_count(cw, NEGATION_CUES.get(c_lang, NEGATION_CUES["en"]))
-    if main_script(src.text) == "cjk" or s_lang.startswith("zh"):
+    c_hits = negation_count(cw, context.candidate_pack.negation_cues)
+    if main_script(src.text) == "cjk" or base_language(context.source_language).startswith("zh"):
         s_count = len(zh_negations(src.text))
-    elif s_lang in NEGATION_CUES:
-        s_count = len(negation_count([src.word(k) for k in range(len(src.words))], NEGATION_CUES[s_lang]))
+    elif context.source_pack is not None:
+        s_count = len(negation_count([src.word(k) for k in range(len(src.words))], context.source_pack.negation_cues))
     else:
         return []
     flags: list[Flag] = []

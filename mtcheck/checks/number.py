@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import re
 
-from ..numbers import extract_numbers, number_keys
+from ..numbers import NumberWords, extract_numbers, number_keys
 from ..spans.pair import Pair
-from ..spans.words import main_script, strip_punct
+from ..spans.words import strip_punct
 from ..text import quote
 from ..types import Flag
 from .context import BeadContext, CheckResult, Scope
 
 
-def number_evidence(pair: Pair) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
+def number_evidence(pair: Pair, words: NumberWords | None) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
     """(numbers the source lacks as (start, end, key), digit words whose value the source has in
-    another form) for a same-language pair."""
+    another form) for a same-language pair; ``words`` reads the language's number words."""
     cand = pair.cand
     cw = [cand.word(k) for k in range(len(cand.words))]
-    src_keys = number_keys(pair.src.text)
+    src_keys = number_keys(pair.src.text, words=words)
     bad: list[tuple[int, int, str]] = []
     ok: list[int] = []
-    for m in extract_numbers(cand.text):
+    for m in extract_numbers(cand.text, words=words):
         ks = [k for k, (ws, we) in enumerate(cand.words) if ws < m.end and we > m.start]
         if m.key not in src_keys:
             bad.append((m.start, m.end, m.key))
@@ -38,6 +38,7 @@ def number_evidence(pair: Pair) -> tuple[tuple[tuple[int, int, str], ...], tuple
 
 class NumberCheck:
     name = "number"
+    needs_pack = False
     kinds = ("number",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language"})
 
@@ -63,15 +64,19 @@ class NumberCheck:
 
 
 def _cross_language_flags(context: BeadContext) -> list[Flag]:
-    """Candidate numbers written in digits that are not among any number the source writes."""
+    """Candidate numbers that are not among any number the source writes: digits always, and
+    numbers written as words when both languages have a pack ("three" where the source has
+    "dois")."""
     cand, src = context.candidate, context.source
     src_span = src.span(0, len(src.text)) if src.text else None
     flags: list[Flag] = []
-    src_keys = number_keys(src.text, words=(main_script(src.text) == "latin"))
-    for m in extract_numbers(cand.text):
-        if m.written_in_digits and m.key not in src_keys:
-            if re.fullmatch(r"\d{1,2}", m.key) and int(m.key) <= 12 and not re.search(r"\d", src.text):
-                continue  # small numbers are often written as words in the source
+    src_words = context.source_pack.number_mentions if context.source_pack is not None else None
+    cand_words = context.candidate_pack.number_mentions if context.candidate_pack is not None and src_words else None
+    src_keys = number_keys(src.text, words=src_words)
+    for m in extract_numbers(cand.text, words=cand_words):
+        if m.key not in src_keys:
+            if src_words is None and re.fullmatch(r"\d{1,2}", m.key) and int(m.key) <= 12 and not re.search(r"\d", src.text):
+                continue  # small numbers are often written as words in a source we cannot read
             cspan = cand.span(m.start, m.end)
             flags.append(Flag("number", "major", cspan, src_span, 0.7,
                               f"number {quote(cspan.text)} does not appear in the source", context.bead))

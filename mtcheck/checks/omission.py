@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..spans.words import is_punct, is_stop
+from ..spans.words import is_punct
 from ..text import quote
 from ..types import Flag
 from .context import BeadContext, CheckResult, Scope
@@ -10,10 +10,13 @@ from .context import BeadContext, CheckResult, Scope
 
 class OmissionCheck:
     name = "omission"
+    needs_pack = True
     kinds = ("omission",)
     scopes: frozenset[Scope] = frozenset({"same-language"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:
+        if context.pack is None:
+            return CheckResult()  # without the language's stopwords every word looks like content
         pair, evidence, scores = context.same_language()
         cand, src = pair.cand, pair.src
         n = len(cand.words)
@@ -22,7 +25,7 @@ class OmissionCheck:
         for tag, i1, _i2, j1, j2 in pair.opcodes:
             if tag != "insert":
                 continue
-            content = [j for j in range(j1, j2) if not is_stop(src.word(j)) and not is_punct(src.word(j))]
+            content = [j for j in range(j1, j2) if not context.is_stop(src.word(j)) and not is_punct(src.word(j))]
             if not content:
                 continue
             if any(j in dropped_negations for j in range(j1, j2)):

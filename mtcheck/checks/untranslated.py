@@ -24,6 +24,7 @@ def untranslated_flag(cand: Side, k: int, level: str, source: Span | None, bead:
 
 class UntranslatedCheck:
     name = "untranslated"
+    needs_pack = False
     kinds = ("untranslated",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language", "inserted"})
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator, Mapping
 
-from .base import LanguagePack, Mention
+from .base import LanguagePack, Mention, plain_key
 
-__all__ = ["PACKS", "LanguagePack", "Mention", "pack_for"]
+__all__ = ["PACKS", "LanguagePack", "Mention", "is_stopword", "pack_for", "word_key"]
 
 # the registry: language code -> module of mtcheck.lang that defines PACK
 _MODULES: dict[str, str] = {
@@ -76,3 +76,14 @@ def pack_for(language: str | None) -> LanguagePack | None:
     if code not in PACKS:
         return None
     return PACKS[code]  # an error inside a language module is raised, not turned into None
+
+
+def is_stopword(pack: LanguagePack | None, word: str) -> bool:
+    """``word`` is a function word in ``pack``'s language; never, for a language without a pack."""
+    return pack is not None and pack.is_stopword(word)
+
+
+def word_key(pack: LanguagePack | None, word: str) -> str:
+    """``word``'s spelling key in ``pack``'s language (case and punctuation folded, and in
+    English British spellings folded to American); without a pack, case and punctuation only."""
+    return pack.spelling_key(word) if pack is not None else plain_key(word)

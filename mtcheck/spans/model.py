@@ -15,13 +15,13 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from .evidence import Evidence
 from .pair import Pair
-from .words import is_punct, is_stop, sentence_initial, strip_punct
+from .words import is_punct, sentence_initial, strip_punct
 
 # The column order of the packaged weights; changing it means retraining (bench/train_flagger.py).
 FEATURES = (
@@ -32,8 +32,10 @@ FEATURES = (
 )
 
 
-def word_features(pair: Pair, evidence: Evidence, words: np.ndarray, swords: np.ndarray, sentcos: float) -> np.ndarray:
-    """The feature matrix (candidate words x FEATURES) of one same-language pair."""
+def word_features(pair: Pair, evidence: Evidence, words: np.ndarray, swords: np.ndarray, sentcos: float,
+                  is_stop: Callable[[str], bool]) -> np.ndarray:
+    """The feature matrix (candidate words x FEATURES) of one same-language pair; ``is_stop`` is
+    the language's stopword test."""
     cand, src = pair.cand, pair.src
     n, m = len(cand.words), len(src.words)
     F = np.zeros((n, len(FEATURES)), dtype=np.float32)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from typing import Callable
 import numpy as np
 
 from ..types import Span
-from .words import Side, spelling_key
+from .words import Side
 
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2) over word indices
 
@@ -30,8 +31,10 @@ class Pair:
     loose: np.ndarray  # candidate word matched after normalisation (exact implies loose)
 
     @classmethod
-    def align(cls, cand: Side, src: Side) -> "Pair":
-        opcodes, exact, loose = _align_words(cand, src)
+    def align(cls, cand: Side, src: Side, key: Callable[[str], str]) -> "Pair":
+        """Align the words of ``cand`` and ``src``; ``key`` folds a word to its spelling key
+        (the language pack's: case, punctuation and spelling variants)."""
+        opcodes, exact, loose = _align_words(cand, src, key)
         chunk_of = [0] * len(cand.words)
         for c, (tag, i1, i2, _, _) in enumerate(opcodes):
             for i in range(i1, i2):
@@ -58,14 +61,14 @@ class Pair:
         return 0, min(n, 1)
 
 
-def _align_words(cand: Side, src: Side) -> tuple[list[Opcode], np.ndarray, np.ndarray]:
+def _align_words(cand: Side, src: Side, key: Callable[[str], str]) -> tuple[list[Opcode], np.ndarray, np.ndarray]:
     cw = [cand.word(k) for k in range(len(cand.words))]
     sw = [src.word(k) for k in range(len(src.words))]
     exact = np.zeros(len(cw), dtype=bool)
     for i, _, n in difflib.SequenceMatcher(None, cw, sw, autojunk=False).get_matching_blocks():
         exact[i : i + n] = True
-    ck = [spelling_key(w) or w for w in cw]
-    sk = [spelling_key(w) or w for w in sw]
+    ck = [key(w) or w for w in cw]
+    sk = [key(w) or w for w in sw]
     sm = difflib.SequenceMatcher(None, ck, sk, autojunk=False)
     opcodes = sm.get_opcodes()
     loose = np.zeros(len(cw), dtype=bool)

@@ -4,9 +4,8 @@ A bead may hold several sentences per side. They are joined with single spaces i
 difflib and the model see as a whole; :class:`Side` keeps the map back to the raw input, because
 every flag must point at exactly the characters read from disk (see DESIGN.md, "Offsets").
 
-The word keys below decide what counts as "the same word": punctuation stripped, case folded and
-British spellings folded to American ones, because MQM raters do not count those as errors when
-the source and candidate are in the same language.
+What counts as "the same word" (punctuation stripped, case folded, British spellings folded to
+American ones in English) and what is a stopword are the language pack's business (mtcheck.lang).
 """
 
 from __future__ import annotations
@@ -16,20 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..lang.base import strip_punct
 from ..types import Span
-
-STOPWORDS = frozenset(
-    """a an the and or but nor so yet for of to in on at by with from as into onto upon about
-    above below over under between among through during before after since until than then
-    that this these those there here which who whom whose what when where why how whether if
-    because while although though also too very just only even still already again further
-    more most less least much many some any each every all both either neither other another
-    such same own i me my mine we us our ours you your yours he him his she her hers it its
-    they them their theirs one ones is am are was were be been being have has had having do
-    does did doing will would shall should can could may might must ought 's 're 've 'd 'll
-    n't not no s t up out off down per via against within without toward towards across
-    around along amid behind beyond near so-called mr mrs ms""".split()
-)
 
 _SENT_END = re.compile(r"[.!?。！？:;\"“”]$")
 _WORD_RE = re.compile(r"\S+")
@@ -123,25 +110,6 @@ def base_language(code: str | None) -> str:
     return (code or "").split("-")[0].lower()
 
 
-def strip_punct(word: str) -> str:
-    return "".join(ch for ch in word if ch.isalnum() or ch in "'’-").strip("'’-")
-
-
-def spelling_key(word: str) -> str:
-    """Lower-case, punctuation-free, British spellings folded to American ones."""
-    w = strip_punct(unicodedata.normalize("NFKC", word)).lower().replace("’", "'")
-    if len(w) > 4:
-        w = re.sub(r"our(s|ed|ing|ite|ites|able)?$", r"or\1", w)
-        w = re.sub(r"(?<=[a-z])is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
-        w = re.sub(r"yse(s|d)?$", r"yze\1", w)
-        w = re.sub(r"tre(s)?$", r"ter\1", w)
-        w = re.sub(r"ence(s)?$", r"ense\1", w) if w.endswith(("fence", "fences")) else w
-        w = re.sub(r"([aeiou])ll(ed|ing|er|ers)$", r"\1l\2", w)
-        w = w.replace("ae", "e") if ("aem" in w or "aed" in w) else w
-        w = w.replace("-", "")
-    return w
-
-
 def fold(word: str) -> str:
     """Lower case without accents: "Rússia" -> "russia"."""
     return "".join(ch for ch in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(ch))
@@ -151,10 +119,6 @@ def shares_stem(a: str, b: str, length: int = 5) -> bool:
     """Both words begin with the same ``length`` letters (Korea/Korean, Russia/Russian)."""
     a, b = fold(strip_punct(a)), fold(strip_punct(b))
     return len(a) >= length and len(b) >= length and a[:length] == b[:length]
-
-
-def is_stop(word: str) -> bool:
-    return strip_punct(word).lower().replace("’", "'") in STOPWORDS
 
 
 def is_punct(word: str) -> bool:
