@@ -1,6 +1,7 @@
 # Two entry points for newcomers and CI:
 #   make demo   set everything up, check the bundled sample pairs, write reports/
-#   make test   set everything up, run the whole test suite
+#   make test   set everything up, lint and type-check, run the whole test suite
+# and, while working: make lint, make test-fast (the tests that load no model, in seconds)
 # Everything installs into .venv; torch is pinned first (CPU build) so that
 # sentence-transformers does not pull a multi-GB CUDA build.
 
@@ -9,7 +10,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PAIRS := kim-arrives missiles-pt-en kim-support-control
 
-.PHONY: setup demo test bench clean-venv
+.PHONY: setup demo lint test test-fast bench clean-venv
 
 setup: $(VENV)/.installed
 
@@ -27,8 +28,16 @@ demo: setup
 	done
 	@echo "Reports written to reports/ (JSON, Markdown and HTML for each pair)."
 
-test: setup
+lint: setup
+	$(VENV)/bin/ruff check mtcheck tests bench
+	$(VENV)/bin/ruff format --check mtcheck tests bench
+	$(VENV)/bin/mypy
+
+test: lint
 	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not model"
 
 bench: setup
 	$(PY) bench/bench_pipeline.py

@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mtcheck.align import align  # noqa: E402
+from mtcheck.align import align
 
 KINDS = [(1, 1), (2, 1), (1, 2), (3, 1), (1, 3), (1, 0), (0, 1)]
 PROBS = [0.80, 0.04, 0.04, 0.01, 0.01, 0.05, 0.05]
@@ -82,22 +82,36 @@ def child(size: int, mode: str, trace: bool) -> dict:
     found = {(b.source, b.candidate) for b in result.beads}
     digest = hashlib.sha1(repr([(b.source, b.candidate) for b in result.beads]).encode())
     return {
-        "n": len(src), "m": len(cand), "seconds": elapsed, "trace_peak": peak,
+        "n": len(src),
+        "m": len(cand),
+        "seconds": elapsed,
+        "trace_peak": peak,
         "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "cells": result.searched_cells, "banded": result.banded, "tau": result.skip_threshold,
-        "accuracy": sum(g in found for g in gold) / len(gold), "digest": digest.hexdigest(),
+        "cells": result.searched_cells,
+        "banded": result.banded,
+        "tau": result.skip_threshold,
+        "accuracy": sum(g in found for g in gold) / len(gold),
+        "digest": digest.hexdigest(),
     }
 
 
 def measure(size: int, mode: str, blas_threads: str) -> dict:
     """Timed run and tracemalloc run, each in a fresh subprocess."""
     out = {}
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": blas_threads, "OMP_NUM_THREADS": blas_threads,
-           "MKL_NUM_THREADS": blas_threads}
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": blas_threads,
+        "OMP_NUM_THREADS": blas_threads,
+        "MKL_NUM_THREADS": blas_threads,
+    }
     for trace in (False, True):
         proc = subprocess.run(
             [sys.executable, __file__, "--child", str(size), mode] + (["--trace"] if trace else []),
-            capture_output=True, text=True, check=True, env=env)
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
         res = json.loads(proc.stdout)
         if trace:
             out["trace_peak"] = res["trace_peak"]
@@ -108,10 +122,16 @@ def measure(size: int, mode: str, blas_threads: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000],
-                        help="gold beads per synthetic text (about that many sentences a side)")
-    parser.add_argument("--full-max-cells", type=float, default=2e8,
-                        help="skip the full-grid baseline above this many cells")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[1000, 10000],
+        help="gold beads per synthetic text (about that many sentences a side)",
+    )
+    parser.add_argument(
+        "--full-max-cells", type=float, default=2e8, help="skip the full-grid baseline above this many cells"
+    )
     parser.add_argument("--blas-threads", default="1", help="BLAS threads in the measured runs")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
@@ -121,10 +141,14 @@ def main() -> None:
         return
 
     mb = 1 << 20
-    print(f"cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (other work slows timings), "
-          f"BLAS threads {args.blas_threads}")
-    header = (f"{'size':>6} {'mode':<7} {'n x m':>13} {'time s':>8} {'trace MB':>9} "
-              f"{'maxrss MB':>10} {'cells':>11} {'cells/nm':>9} {'tau':>5} {'gold ok':>8}")
+    print(
+        f"cpus {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (other work slows timings), "
+        f"BLAS threads {args.blas_threads}"
+    )
+    header = (
+        f"{'size':>6} {'mode':<7} {'n x m':>13} {'time s':>8} {'trace MB':>9} "
+        f"{'maxrss MB':>10} {'cells':>11} {'cells/nm':>9} {'tau':>5} {'gold ok':>8}"
+    )
     print(header)
     print("-" * len(header))
     ratios = []
@@ -134,20 +158,25 @@ def main() -> None:
             if mode == "full":
                 n, m = rows["banded"]["n"], rows["banded"]["m"]
                 if (n + 1) * (m + 1) > args.full_max_cells:
-                    print(f"{size:>6} {'full':<7} skipped: {(n + 1) * (m + 1):.2e} cells is over "
-                          f"--full-max-cells {args.full_max_cells:.0e}")
+                    print(
+                        f"{size:>6} {'full':<7} skipped: {(n + 1) * (m + 1):.2e} cells is over "
+                        f"--full-max-cells {args.full_max_cells:.0e}"
+                    )
                     continue
             r = rows[mode] = measure(size, mode, args.blas_threads)
-            print(f"{size:>6} {mode:<7} {r['n']:>6}x{r['m']:<6} {r['seconds']:>8.2f} "
-                  f"{r['trace_peak'] / mb:>9.1f} {r['maxrss'] / mb:>10.1f} {r['cells']:>11,} "
-                  f"{r['cells'] / (r['n'] * r['m']):>9.4f} {r['tau']:>5.2f} {r['accuracy']:>8.4f}")
+            print(
+                f"{size:>6} {mode:<7} {r['n']:>6}x{r['m']:<6} {r['seconds']:>8.2f} "
+                f"{r['trace_peak'] / mb:>9.1f} {r['maxrss'] / mb:>10.1f} {r['cells']:>11,} "
+                f"{r['cells'] / (r['n'] * r['m']):>9.4f} {r['tau']:>5.2f} {r['accuracy']:>8.4f}"
+            )
         if "full" in rows:
             b, f = rows["banded"], rows["full"]
             ratios.append(
                 f"{size:>6} banded/full: time {b['seconds'] / f['seconds']:.3f}, "
                 f"trace peak {b['trace_peak'] / f['trace_peak']:.3f}, "
                 f"maxrss {b['maxrss'] / f['maxrss']:.3f}, cells {b['cells'] / f['cells']:.4f}, "
-                f"same beads: {'yes' if b['digest'] == f['digest'] else 'NO'}")
+                f"same beads: {'yes' if b['digest'] == f['digest'] else 'NO'}"
+            )
     print()
     print("\n".join(ratios))
 

@@ -37,11 +37,22 @@ def cold_start() -> None:
         for _ in range(2):
             if out.exists():
                 out.unlink()
-            runs.append(timed_process([
-                sys.executable, "-m", "mtcheck", "check",
-                "pairs/kim-arrives/source.txt", "pairs/kim-arrives/candidate.txt",
-                "--format", "json", "--output", str(out),
-            ]))
+            runs.append(
+                timed_process(
+                    [
+                        sys.executable,
+                        "-m",
+                        "mtcheck",
+                        "check",
+                        "pairs/kim-arrives/source.txt",
+                        "pairs/kim-arrives/candidate.txt",
+                        "--format",
+                        "json",
+                        "--output",
+                        str(out),
+                    ]
+                )
+            )
     bare = timed_process([sys.executable, "-c", "import sentence_transformers"])
     print("cold start to report (kim-arrives, JSON), fresh process:")
     print(f"  mtcheck check                 {min(runs):6.2f} s (best of {len(runs)})")
@@ -106,7 +117,9 @@ def flagging_cost(n: int = 300) -> None:
     without = best(lambda: check(source, candidate, config.with_(flag_spans=False)))
     with_flags = best(lambda: check(source, candidate, config))
     raw_model = embedder.inner.model
-    embed_candidate = best(lambda: raw_model.encode(candidate, batch_size=64, normalize_embeddings=True, show_progress_bar=False))
+    embed_candidate = best(
+        lambda: raw_model.encode(candidate, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    )
     flagging = with_flags - without
     print(f"span flagging on a parallel document of {len(rows)} sentences per side, fresh sentence cache:")
     print(f"  check without flags            {without:6.2f} s")

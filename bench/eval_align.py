@@ -32,7 +32,9 @@ def _lines(path: Path) -> list[str]:
 def _score(data: Path, test_dir: Path) -> str:
     result = subprocess.run(
         [sys.executable, str(data / "score_align.py"), str(data / "gold"), str(test_dir)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.strip().splitlines()[-1]
 

@@ -46,7 +46,8 @@ score_spans = _score_module()
 
 
 def load_rows(path: Path | str = DATA, split: str = "all", limit: int | None = None) -> list[dict]:
-    rows = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+    with open(path, encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines if line.strip()]
     docs = sorted({r["doc_id"] for r in rows})
     half = {d: ("dev" if k % 2 == 0 else "test") for k, d in enumerate(docs)}
     if split != "all":
@@ -90,16 +91,25 @@ def bead_inputs(rows: list[dict]):
     from mtcheck.types import Span
 
     return [
-        BeadInput(r["reference"], (Span.of(r["reference"], 0, len(r["reference"])),),
-                  r["hypothesis"], (Span.of(r["hypothesis"], 0, len(r["hypothesis"])),),
-                  bead_index=0, cross_language=False, source_language="en", candidate_language="en")
+        BeadInput(
+            r["reference"],
+            (Span.of(r["reference"], 0, len(r["reference"])),),
+            r["hypothesis"],
+            (Span.of(r["hypothesis"], 0, len(r["hypothesis"])),),
+            bead_index=0,
+            cross_language=False,
+            source_language="en",
+            candidate_language="en",
+        )
         for r in rows
     ]
 
 
 def flags_to_pred(flags) -> list[dict]:
-    return [{"start": f.candidate.start, "end": f.candidate.end,
-             "severity": "Major" if f.severity == "major" else "Minor"} for f in flags]
+    return [
+        {"start": f.candidate.start, "end": f.candidate.end, "severity": "Major" if f.severity == "major" else "Minor"}
+        for f in flags
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     from sacrebleu.metrics import CHRF
     from scipy.stats import kendalltau
 
+    from mtcheck.checks import flag_beads
     from mtcheck.config import CheckConfig
     from mtcheck.embed import get_embedder
-    from mtcheck.checks import flag_beads
     from mtcheck.summary import penalty
 
     rows = load_rows(args.data, args.split, args.limit)
@@ -153,12 +163,18 @@ def main(argv: list[str] | None = None) -> int:
 
     n_flags = sum(len(f) for f in all_flags)
     n_major = sum(f.severity == "major" for fl in all_flags for f in fl)
-    print(f"MQM zh-en dev, split {args.split}: {n} segments, {len({r['doc_id'] for r in rows})} documents; "
-          f"source = reference, candidate = hypothesis")
-    print(f"mtcheck: {n_flags} flags ({n_major} major); model load {t_load:.1f}s, "
-          f"flagging {t_flag:.1f}s ({n / max(t_flag, 1e-9):.0f} segments/s), divergence {t_div:.1f}s")
+    print(
+        f"MQM zh-en dev, split {args.split}: {n} segments, {len({r['doc_id'] for r in rows})} documents; "
+        f"source = reference, candidate = hypothesis"
+    )
+    print(
+        f"mtcheck: {n_flags} flags ({n_major} major); model load {t_load:.1f}s, "
+        f"flagging {t_flag:.1f}s ({n / max(t_flag, 1e-9):.0f} segments/s), divergence {t_div:.1f}s"
+    )
     print()
-    print(f"{'spans (char-level, non-space)':32s} {'any P':>7s} {'R':>7s} {'F1':>7s}   {'Major P':>7s} {'R':>7s} {'F1':>7s}")
+    print(
+        f"{'spans (char-level, non-space)':32s} {'any P':>7s} {'R':>7s} {'F1':>7s}   {'Major P':>7s} {'R':>7s} {'F1':>7s}"
+    )
     for name, pred in preds.items():
         res = span_prf(rows, pred)
         (pa, ra, fa), (pm, rm, fm) = res["all"], res["major"]

@@ -21,9 +21,8 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
@@ -31,12 +30,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import eval_mqm  # noqa: E402
-from mtcheck.checks import build_contexts, run_bead_checks, word_feature_matrices  # noqa: E402
-from mtcheck.checks.context import WordScores  # noqa: E402
-from mtcheck.config import SEVERITY_WEIGHTS  # noqa: E402
-from mtcheck.spans.model import FEATURES, predict  # noqa: E402
-from mtcheck.summary import penalty  # noqa: E402
+import eval_mqm
+
+from mtcheck.checks import build_contexts, run_bead_checks, word_feature_matrices
+from mtcheck.checks.context import WordScores
+from mtcheck.config import SEVERITY_WEIGHTS
+from mtcheck.spans.model import FEATURES, predict
+from mtcheck.summary import penalty
 
 
 def pair_features(rows, embedder):
@@ -72,7 +72,7 @@ def evaluate(rows, pairs, model, th):
     from scipy.stats import kendalltau
 
     preds, pens = [], []
-    for row, (F, context) in zip(rows, pairs):
+    for F, context in pairs:
         scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
         flags = run_bead_checks(replace(context, scores=scores))
         preds.append(eval_mqm.flags_to_pred(flags))
@@ -115,8 +115,8 @@ def main() -> int:
     scale[scale < 1e-6] = 1.0
     model = {
         "about": "mtcheck word flagger: logistic regressions over mtcheck.spans.model.FEATURES; "
-                 "regenerate with bench/train_flagger.py (trained on the dev half of the WMT20 zh-en "
-                 "MQM data, Freitag et al. 2021)",
+        "regenerate with bench/train_flagger.py (trained on the dev half of the WMT20 zh-en "
+        "MQM data, Freitag et al. 2021)",
         "features": list(FEATURES),
         "mean": [round(float(v), 6) for v in mean],
         "scale": [round(float(v), 6) for v in scale],
@@ -144,7 +144,9 @@ def main() -> int:
         fa, fm, tau = evaluate(rows[s], pairs[s], model, model["thresholds"])
         print(f"{s:5s} any F1 {fa:.4f}  Major F1 {fm:.4f}  tau(-penalty) {tau:.4f}")
     print("thresholds", model["thresholds"])
-    print("weights (major head):", ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, model["heads"]["major"]["coef"])))
+    print(
+        "weights (major head):", ", ".join(f"{f} {c:+.2f}" for f, c in zip(FEATURES, model["heads"]["major"]["coef"]))
+    )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     print("wrote", args.out)

@@ -42,7 +42,9 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'mtcheck' has no attribute {name!r}")
 
 
-def check(source: Any, candidate: Any, config: "CheckConfig | None" = None, *, embedder: Any = None, **overrides: Any) -> "Report":
+def check(
+    source: Any, candidate: Any, config: CheckConfig | None = None, *, embedder: Any = None, **overrides: Any
+) -> Report:
     """Check ``candidate`` against ``source``; see :func:`mtcheck.pipeline.check`.
 
     Keyword arguments other than ``embedder`` override ``config``'s fields, e.g.

@@ -45,8 +45,8 @@ slower measured on 2 shared CPUs), so the pipeline runs it under
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 
@@ -113,8 +113,7 @@ def _as_matrix(x: np.ndarray, name: str) -> np.ndarray:
     if x.size == 0:
         return np.zeros((0, x.shape[-1] if x.ndim == 2 else 0))
     if x.ndim != 2:
-        raise InputError(f"{name} embeddings must be a 2-D array (sentences x dimensions), "
-                         f"not shape {x.shape}")
+        raise InputError(f"{name} embeddings must be a 2-D array (sentences x dimensions), not shape {x.shape}")
     if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
         raise InputError(f"{name} embeddings must be real numbers, not {x.dtype}")
     if not np.all(np.isfinite(x)):
@@ -152,8 +151,7 @@ def _chunks(lo: np.ndarray, hi: np.ndarray) -> Iterator[tuple[int, int, int, int
     while r0 <= n:
         c0 = int(lo[r0])
         r1 = r0 + 1
-        while (r1 <= n and r1 - r0 < _CHUNK_ROWS
-               and (int(hi[r1]) - c0 + 1) * (r1 - r0 + 1) <= _CHUNK_CELLS):
+        while r1 <= n and r1 - r0 < _CHUNK_ROWS and (int(hi[r1]) - c0 + 1) * (r1 - r0 + 1) <= _CHUNK_CELLS:
             r1 += 1
         yield r0, r1, c0, int(hi[r1 - 1])
         r0 = r1
@@ -185,8 +183,7 @@ def _robust_top(row_max: np.ndarray, col_max: np.ndarray) -> float:
     Taking the larger keeps the estimate high when one side has many sentences without a
     counterpart (their maxima are low), e.g. a candidate that translates half the source.
     """
-    tops = [float(np.median(v)) for v in (row_max[np.isfinite(row_max)],
-                                          col_max[np.isfinite(col_max)]) if v.size]
+    tops = [float(np.median(v)) for v in (row_max[np.isfinite(row_max)], col_max[np.isfinite(col_max)]) if v.size]
     return max(tops)
 
 
@@ -223,16 +220,14 @@ def auto_skip_threshold(similarities: np.ndarray) -> float:
         raise InputError(f"similarities must be a 2-D matrix, not shape {sims.shape}")
     if sims.size == 0:
         return float(sum(AUTO_TAU_RANGE) / 2)
-    return _clamp_tau(_tau_rule(float(np.median(sims)),
-                                _robust_top(sims.max(axis=1), sims.max(axis=0))))
+    return _clamp_tau(_tau_rule(float(np.median(sims)), _robust_top(sims.max(axis=1), sims.max(axis=0))))
 
 
 def _clamp_tau(tau: float) -> float:
     return float(min(max(tau, AUTO_TAU_RANGE[0]), AUTO_TAU_RANGE[1]))
 
 
-def _windowed_stats(src: np.ndarray, cand: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                    ) -> tuple[float, float]:
+def _windowed_stats(src: np.ndarray, cand: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[float, float]:
     """(bulk median, typical best match) of the 1-1 similarities inside the windows."""
     n, m = len(src), len(cand)
     total = int(np.sum(hi[1:] - np.maximum(lo[1:], 1) + 1))
@@ -244,7 +239,7 @@ def _windowed_stats(src: np.ndarray, cand: np.ndarray, lo: np.ndarray, hi: np.nd
     for r0, r1, c0, c1 in _chunks(lo, hi):
         sims = _merged(src, r0, r1, 1) @ cache.get(c0, c1, 1).T
         cols = np.arange(c0, c1 + 1)
-        inside = ((cols >= np.maximum(lo[r0:r1], 1)[:, None]) & (cols <= hi[r0:r1][:, None]))
+        inside = (cols >= np.maximum(lo[r0:r1], 1)[:, None]) & (cols <= hi[r0:r1][:, None])
         samples.append(sims[inside][::stride].copy())  # a copy: a view would keep all alive
         sims[~inside] = -np.inf
         row_max[r0 - 1 : r1 - 1] = sims.max(axis=1)
@@ -253,8 +248,15 @@ def _windowed_stats(src: np.ndarray, cand: np.ndarray, lo: np.ndarray, hi: np.nd
     return bulk, _robust_top(row_max, col_max[1:])
 
 
-def _dp(src: np.ndarray, cand: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-        shapes: list[tuple[int, int]], tau: float, penalty: float) -> list[tuple[int, int]]:
+def _dp(
+    src: np.ndarray,
+    cand: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    shapes: list[tuple[int, int]],
+    tau: float,
+    penalty: float,
+) -> list[tuple[int, int]]:
     """Best path from (0, 0) to (n, m) inside the windows; returns bead shapes in order.
 
     Row ``i`` of the DP grid may use columns ``lo[i]..hi[i]``. The windows must be monotone
@@ -338,8 +340,7 @@ def _block_vectors(x: np.ndarray, size: int) -> np.ndarray:
     return _normalise_rows(sums)
 
 
-def _coarse_windows(src: np.ndarray, cand: np.ndarray, band: int
-                    ) -> tuple[np.ndarray, np.ndarray, int]:
+def _coarse_windows(src: np.ndarray, cand: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Fine-grid windows around the path of a coarse first pass, and its cell count.
 
     The coarse pass aligns block vectors with 1-1, 1-0 and 0-1 only. Its threshold sits a
@@ -354,10 +355,10 @@ def _coarse_windows(src: np.ndarray, cand: np.ndarray, band: int
     sb, cb = _block_vectors(src, size), _block_vectors(cand, size)
     nb, mb = len(sb), len(cb)
     sims = sb @ cb.T
-    tau = _tau_rule(float(np.median(sims)), _robust_top(sims.max(axis=1), sims.max(axis=0)),
-                    _COARSE_TAU_SHARE)
-    path = _dp(sb, cb, np.zeros(nb + 1, dtype=np.int64), np.full(nb + 1, mb, dtype=np.int64),
-               [(1, 1), (1, 0)], tau, 0.0)
+    tau = _tau_rule(float(np.median(sims)), _robust_top(sims.max(axis=1), sims.max(axis=0)), _COARSE_TAU_SHARE)
+    path = _dp(
+        sb, cb, np.zeros(nb + 1, dtype=np.int64), np.full(nb + 1, mb, dtype=np.int64), [(1, 1), (1, 0)], tau, 0.0
+    )
     # project the path to the fine grid: each step covers the box between its end points
     c_lo = np.full(n + 1, m, dtype=np.int64)
     c_hi = np.zeros(n + 1, dtype=np.int64)
@@ -451,8 +452,10 @@ def align(
     src, cand = _as_matrix(source, "source"), _as_matrix(candidate, "candidate")
     n, m = len(src), len(cand)
     if n and m and src.shape[1] != cand.shape[1]:
-        raise InputError(f"source and candidate embeddings differ in dimension "
-                         f"({src.shape[1]} vs {cand.shape[1]}); use one model for both")
+        raise InputError(
+            f"source and candidate embeddings differ in dimension "
+            f"({src.shape[1]} vs {cand.shape[1]}); use one model for both"
+        )
     if n == 0 or m == 0:
         tau = auto_skip_threshold(np.zeros((0, 0))) if skip_threshold is None else skip_threshold
         beads = [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]

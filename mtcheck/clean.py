@@ -25,32 +25,64 @@ from .types import Junk, Span
 # keeps a phrase that also occurs in prose ("... in your inbox") from condemning a paragraph.
 _I = re.IGNORECASE
 _LINE_RULES: tuple[tuple[str, re.Pattern[str], int], ...] = (
-    ("read-more", re.compile(
-        r"^(read|see|view) (more|the full (story|article))\b\W*$|^continue reading\b\W*$", _I), 6),
-    ("comment-form", re.compile(
-        r"^(leave|post|add|write) a (reply|comment)\b|^\d+ (comments?|replies)$|^comments?$"
-        r"|your email address will not be published|required fields are marked", _I), 20),
-    ("newsletter", re.compile(
-        # "^(?>.*?" commits to the first "newsletter": a plain search retried ".*" from every
-        # occurrence, quadratic on a long one-word line ("newsletter," * 16000: 17 s).
-        r"\b(in|to) your inbox\b|^(?>.*?\bnewsletters?\b).*\b(sign up|subscribe)"
-        r"|\b(sign up|subscribe) (for|to) (our|the)\b|\bdo not miss our news\b", _I), 30),
+    ("read-more", re.compile(r"^(read|see|view) (more|the full (story|article))\b\W*$|^continue reading\b\W*$", _I), 6),
+    (
+        "comment-form",
+        re.compile(
+            r"^(leave|post|add|write) a (reply|comment)\b|^\d+ (comments?|replies)$|^comments?$"
+            r"|your email address will not be published|required fields are marked",
+            _I,
+        ),
+        20,
+    ),
+    (
+        "newsletter",
+        re.compile(
+            # "^(?>.*?" commits to the first "newsletter": a plain search retried ".*" from every
+            # occurrence, quadratic on a long one-word line ("newsletter," * 16000: 17 s).
+            r"\b(in|to) your inbox\b|^(?>.*?\bnewsletters?\b).*\b(sign up|subscribe)"
+            r"|\b(sign up|subscribe) (for|to) (our|the)\b|\bdo not miss our news\b",
+            _I,
+        ),
+        30,
+    ),
     ("loading", re.compile(r"^loading\b[\w\s]{0,40}(\s*(\.|…)){2,}\s*$|^loading\W*$", _I), 8),
-    ("ad-block-notice", re.compile(
-        r"\bad[- ]?block(er|ing)?\b|\bthanks to our (\w+ )?advertisers\b"
-        r"|^advertisement$|^sponsored( content)?$", _I), 60),
-    ("follow-prompt", re.compile(
-        r"^follow (us|@?\w+) on\b|^follow our \w+.*\bhere\W*$|^(like|follow) us\b|^share (this|on)\b", _I), 14),
+    (
+        "ad-block-notice",
+        re.compile(
+            r"\bad[- ]?block(er|ing)?\b|\bthanks to our (\w+ )?advertisers\b"
+            r"|^advertisement$|^sponsored( content)?$",
+            _I,
+        ),
+        60,
+    ),
+    (
+        "follow-prompt",
+        re.compile(r"^follow (us|@?\w+) on\b|^follow our \w+.*\bhere\W*$|^(like|follow) us\b|^share (this|on)\b", _I),
+        14,
+    ),
     ("breadcrumb", re.compile(r"^(current:\s*)?home\s*[>»›/|]|^you are here\s*:", _I), 60),
-    ("metadata", re.compile(
-        r"^(date|posted|published|updated|last updated|source|tags?|categor(y|ies)|filed under)\s*:"
-        r"|^\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?$|^(view|views|share|print|email|tweet|reply|menu)$"
-        r"|\blatest news\b.*\bheadlines$", _I), 16),
+    (
+        "metadata",
+        re.compile(
+            r"^(date|posted|published|updated|last updated|source|tags?|categor(y|ies)|filed under)\s*:"
+            r"|^\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?$|^(view|views|share|print|email|tweet|reply|menu)$"
+            r"|\blatest news\b.*\bheadlines$",
+            _I,
+        ),
+        16,
+    ),
     ("rating", re.compile(r"^[a-z][a-z ]{1,30}!\s*\(\d[\d,.]*\)$|^[★☆\s]+$|^(rated|rating)\s*:", _I), 6),
-    ("section-heading", re.compile(
-        r"^(related( (news|articles|stories|posts|content|coverage))?|ranking|recommendations?|recommended"
-        r"|trending( now)?|most (read|popular|viewed)|popular( posts)?|more (stories|news)"
-        r"|you may also like|read (also|next)|see also|similar news)\s*:?\s*$|^similar news\s*:", _I), 24),
+    (
+        "section-heading",
+        re.compile(
+            r"^(related( (news|articles|stories|posts|content|coverage))?|ranking|recommendations?|recommended"
+            r"|trending( now)?|most (read|popular|viewed)|popular( posts)?|more (stories|news)"
+            r"|you may also like|read (also|next)|see also|similar news)\s*:?\s*$|^similar news\s*:",
+            _I,
+        ),
+        24,
+    ),
 )
 
 # Only punctuation, symbols or exotic whitespace (NBSP, zero-width space): "___", ". . .".

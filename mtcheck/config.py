@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from .errors import ConfigError
 
@@ -70,7 +71,7 @@ class CheckConfig:
         if unknown:
             raise ConfigError(f"unknown metric {unknown[0]!r}; choose from {', '.join(METRICS)}")
 
-    def with_(self, **changes: Any) -> "CheckConfig":
+    def with_(self, **changes: Any) -> CheckConfig:
         """A copy with some fields changed.
 
         Raises:
@@ -100,13 +101,15 @@ SIGNATURE_EXEMPT: dict[str, str] = {
 
 
 class _Named(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def fingerprint(self) -> str: ...
 
 
 class _Metric(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def signature(self) -> str: ...
 
@@ -126,7 +129,7 @@ class Signature:
     metrics: tuple[str, ...]
 
     @classmethod
-    def of(cls, config: CheckConfig, embedder: _Named, metrics: Sequence[_Metric], *, flagger: str) -> "Signature":
+    def of(cls, config: CheckConfig, embedder: _Named, metrics: Sequence[_Metric], *, flagger: str) -> Signature:
         """The signature of a check run with ``config``, ``embedder`` and ``metrics``.
 
         Args:

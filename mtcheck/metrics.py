@@ -6,7 +6,8 @@ skips them otherwise and says so in the report.
 
 from __future__ import annotations
 
-from typing import ClassVar, Sequence
+from collections.abc import Sequence
+from typing import ClassVar
 
 
 class PairMetric:

@@ -11,8 +11,8 @@ Pure standard library; no model.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["NumberMention", "NumberWords", "english_number_words", "extract_numbers", "number_keys"]
 
@@ -28,11 +28,32 @@ class NumberMention:
 
 
 _SCALES = {
-    "hundred": 1e2, "thousand": 1e3, "million": 1e6, "millions": 1e6, "mn": 1e6, "m": 1e6,
-    "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "k": 1e3,
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "k": 1e3,
 }
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 1e4, "亿": 1e8}
 
@@ -86,7 +107,7 @@ def _number_value(token: str) -> float | None:
 
 
 def _cjk_time_key(m: re.Match[str]) -> str | None:
-    """"T15:30" for a match of _CJK_TIME_RE, or None when it is not a clock time."""
+    """ "T15:30" for a match of _CJK_TIME_RE, or None when it is not a clock time."""
     has_minutes = any(m.group(g) for g in ("minute", "half", "quarter", "oclock"))
     if not has_minutes and m.group("part") is None and m.group("mark") in "点點":
         return None
@@ -153,7 +174,7 @@ def extract_numbers(text: str, *, words: NumberWords | None = english_number_wor
     for m in _NUM_RE.finditer(text):
         value = float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))
         scale = (m.group(3) or "").lower()
-        if scale in ("m", "k") and not re.match(r"\s?[mk]\b", text[m.end(2) if m.group(2) else m.end(1):], re.I):
+        if scale in ("m", "k") and not re.match(r"\s?[mk]\b", text[m.end(2) if m.group(2) else m.end(1) :], re.I):
             scale = ""
         value *= _SCALES.get(scale, 1.0)
         end = m.end() if scale else (m.end(2) if m.group(2) else m.end(1))
@@ -174,7 +195,7 @@ def extract_numbers(text: str, *, words: NumberWords | None = english_number_wor
                 continue  # 一 alone is mostly "a", "one" in idioms
             value = v
         value *= _CN_BIG.get(big, 1.0)
-        if any(taken[m.start():m.end()]):
+        if any(taken[m.start() : m.end()]):
             if not (head[0].isdigit() and big):
                 continue  # inside a time or number read above ("晚上八点")
             # "2.5万": the digits were taken as 2.5; replace that mention with the scaled value

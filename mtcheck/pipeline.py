@@ -6,24 +6,25 @@ read -> clean -> segment (+language) -> embed -> align -> score -> flag spans ->
 from __future__ import annotations
 
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .align import Alignment, align
+from .checks import flag_document, skipped_checks
 from .config import CheckConfig, Signature
 from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError
 from .metrics import PairMetric, make_metrics
-from .checks import flag_document, skipped_checks
-from .spans.model import flagger_fingerprint
 from .refine import refine
 from .segment import Side, as_document, fit_to_window
+from .spans.model import flagger_fingerprint
 from .summary import summarise
 from .types import Bead, Document, Flag, Report
 
 log = logging.getLogger("mtcheck")
+
 
 def check(
     source: Side,
@@ -88,12 +89,16 @@ def check(
     flags: tuple[Flag, ...] = ()
     check_names: tuple[str, ...] = ()
     if config.flag_spans:
-        flags, check_names = flag_document(src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language)
+        flags, check_names = flag_document(
+            src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language
+        )
         skipped, why = skipped_checks(src.language, cand.language, cross_language)
         check_names = tuple(name for name in check_names if name not in skipped)
         notes += [why] if why else []
     summary = summarise(src, cand, beads, flags, metrics, config)
-    signature = str(Signature.of(config, embedder, metrics, flagger=flagger_fingerprint() if config.flag_spans else "off"))
+    signature = str(
+        Signature.of(config, embedder, metrics, flagger=flagger_fingerprint() if config.flag_spans else "off")
+    )
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
     return Report(
         source=src,

@@ -15,7 +15,7 @@ Only beads next to gaps and merged beads are re-embedded, so the cost stays smal
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .embed import Embedder
 from .types import Bead, Document
@@ -51,7 +51,9 @@ def _absorbed(bead: Bead, gap: Bead, sim: _Similarity, max_merge: int, gap_first
     return Bead(source, candidate, merged) if merged >= (bead.similarity or 0.0) else None
 
 
-def refine(beads: Sequence[Bead], src: Document, cand: Document, embedder: Embedder, max_merge: int) -> tuple[Bead, ...]:
+def refine(
+    beads: Sequence[Bead], src: Document, cand: Document, embedder: Embedder, max_merge: int
+) -> tuple[Bead, ...]:
     """Absorb gap sentences that belong to a neighbouring bead; re-score merged beads."""
     sim = _Similarity(src, cand, embedder)
     out = [

@@ -13,7 +13,6 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Union
 
 from .clean import find_junk
 from .config import CheckConfig
@@ -284,9 +283,7 @@ def build_document(
     return Document(raw, sentences, junk, language, path, encoding)
 
 
-def document_from_lines(
-    raw: str, *, path: str | None = None, encoding: str | None = None, seed: int = 0
-) -> Document:
+def document_from_lines(raw: str, *, path: str | None = None, encoding: str | None = None, seed: int = 0) -> Document:
     """A Document from presplit text: every non-blank line is one sentence, nothing is cleaned.
 
     Args:
@@ -353,7 +350,7 @@ def _require_text(raw: str, path: str | None) -> None:
 
 
 #: What ``mtcheck.check`` accepts for each side: an article, its sentences, or a Document.
-Side = Union[str, Sequence[str], Document]
+Side = str | Sequence[str] | Document
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -384,8 +381,7 @@ def as_document(side: Side, config: CheckConfig, what: str) -> Document:
         doc = document_from_sentences(side, seed=config.langdetect_seed)
     else:
         raise InputError(
-            f"{what} must be the article as a string, a list of sentences or a Document, "
-            f"not {type(side).__name__}"
+            f"{what} must be the article as a string, a list of sentences or a Document, not {type(side).__name__}"
         )
     if not doc.sentences:
         raise InputError(f"the {what} has no sentences to check")

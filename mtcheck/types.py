@@ -31,7 +31,7 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
     @classmethod
-    def of(cls, raw: str, start: int, end: int) -> "Span":
+    def of(cls, raw: str, start: int, end: int) -> Span:
         """The span of ``raw`` between ``start`` and ``end``."""
         return cls(start, end, raw[start:end])
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mtcheck.types import Document, Span
 
@@ -87,12 +88,6 @@ def _run_from_root():
 
 # Hypothesis profiles for tests/test_properties.py: "default" is what CI runs (the file stays well
 # under a minute on two cores); "long" is for hunting bugs: pytest --hypothesis-profile=long.
-from hypothesis import HealthCheck, settings
-
-settings.register_profile(
-    "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
-settings.register_profile(
-    "long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("default")

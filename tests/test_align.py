@@ -23,8 +23,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.linalg.norm(x, axis=-1, keepdims=True)
 
 
-def make_pair(shapes: list[Shape], *, d: int = 64, seed: int = 0, noise: float = 0.6,
-              topic: float = 0.5):
+def make_pair(shapes: list[Shape], *, d: int = 64, seed: int = 0, noise: float = 0.6, topic: float = 0.5):
     """Source and candidate embeddings whose gold alignment is ``shapes``, and that gold."""
     rng = np.random.default_rng(seed)
     topic_vec = _unit(rng.standard_normal(d))

@@ -11,20 +11,23 @@ from mtcheck.types import Bead
 
 from .conftest import doc_of, pair_paths
 
-
-SRC = doc_of(["One two three four five.", "Six seven eight nine ten.", "Eleven twelve.", "Thirteen fourteen.", "Fifteen."])
-CAND = doc_of(["Uno dos tres cuatro cinco.", "Extra words in the middle here now.", "Once doce.", "Trece.", "Quince.", "Tail."])
+SRC = doc_of(
+    ["One two three four five.", "Six seven eight nine ten.", "Eleven twelve.", "Thirteen fourteen.", "Fifteen."]
+)
+CAND = doc_of(
+    ["Uno dos tres cuatro cinco.", "Extra words in the middle here now.", "Once doce.", "Trece.", "Quince.", "Tail."]
+)
 
 
 def test_interior_gaps_are_flagged_and_edges_are_not():
     beads = [
         Bead((0,), (0,), 0.9),
-        Bead((), (1,)),          # interior insertion, 7 words -> major addition
-        Bead((1,), ()),          # interior omission, 5 words -> major omission
+        Bead((), (1,)),  # interior insertion, 7 words -> major addition
+        Bead((1,), ()),  # interior omission, 5 words -> major omission
         Bead((2,), (2,), 0.8),
         Bead((3,), (3,), 0.8),
         Bead((4,), (4,), 0.8),
-        Bead((), (5,)),          # trailing insertion: partial source, not flagged
+        Bead((), (5,)),  # trailing insertion: partial source, not flagged
     ]
     flags = gap_flags(beads, SRC, CAND)
     assert [(f.kind, f.severity, f.bead) for f in flags] == [("addition", "major", 1), ("omission", "major", 2)]
@@ -55,7 +58,12 @@ def test_a_wrong_sentence_in_a_cross_language_pair_is_flagged():
     assert original in candidate
     report = mtcheck.check(src_path.read_text("utf-8"), candidate.replace(original, wrong))
     at = report.candidate.raw.index(wrong)
-    on_it = [f for f in report.flags if f.candidate.start <= at < f.candidate.end or (f.kind == "omission" and f.source and "comboio" in f.source.text)]
+    on_it = [
+        f
+        for f in report.flags
+        if f.candidate.start <= at < f.candidate.end
+        or (f.kind == "omission" and f.source and "comboio" in f.source.text)
+    ]
     assert on_it, report.flags
     assert any(f.severity == "major" for f in on_it)
     # the unchanged pair has no such flag

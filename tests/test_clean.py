@@ -92,8 +92,11 @@ def test_seed_000_junk():
     junk = junk_of(raw)
     assert junk[:2] == [
         ("metadata", "United States Latest News, United States Headlines"),
-        ("section-heading", "Similar News:You can also read news stories similar to this one that we have "
-                            "collected from other news sources."),
+        (
+            "section-heading",
+            "Similar News:You can also read news stories similar to this one that we have "
+            "collected from other news sources.",
+        ),
     ]
     assert [r for r, _ in junk[2:]] == ["teaser", "read-more"] * 5
     assert all(t == "Read more »" for r, t in junk if r == "read-more")
@@ -113,8 +116,11 @@ def test_seed_001_junk():
     raw = load("001_3f7603d152ec7591.txt")
     junk = junk_of(raw)
     assert junk[0][0] == "breadcrumb" and junk[0][1].startswith("Current:Home > ContactNorth Korea says")
-    assert junk[1:4] == [("metadata", "View"), ("metadata", "Date:2025-04-15 03:03:52"),
-                         ("rating", "veryGood! (44634)")]
+    assert junk[1:4] == [
+        ("metadata", "View"),
+        ("metadata", "Date:2025-04-15 03:03:52"),
+        ("rating", "veryGood! (44634)"),
+    ]
     headings = [t for r, t in junk if r == "section-heading"]
     assert headings == ["Related", "Ranking", "Recommendation"]
     links = [t for r, t in junk if r == "link-list"]
@@ -127,8 +133,9 @@ def test_seed_001_junk():
 
 def test_seed_001_title_and_body_kept():
     content = content_of(load("001_3f7603d152ec7591.txt"))
-    assert content[0] == ("North Korea says Kim Jong Un is back home from Russia, where he deepened "
-                          "‘comradely’ ties with Putin")
+    assert content[0] == (
+        "North Korea says Kim Jong Un is back home from Russia, where he deepened ‘comradely’ ties with Putin"
+    )
     assert content[1].startswith("SEOUL, South Korea (AP) — North Korea said Tuesday")
     assert content[-1].startswith("Kim has been pushing hard to bolster his nuclear arsenal")
     assert len(content) == 9

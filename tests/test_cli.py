@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from mtcheck.cli import EXIT_BAD_INPUT
 
-from .conftest import pair_paths, run_cli as run
+from .conftest import pair_paths
+from .conftest import run_cli as run
 
 
 def test_version():
@@ -94,7 +96,9 @@ def test_console_script_runs_without_traceback_on_bad_encoding(tmp_path: Path):
     src, _ = pair_paths("kim-arrives")
     proc = subprocess.run(
         [sys.executable, "-m", "mtcheck", "check", str(src), str(latin)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == EXIT_BAD_INPUT
     assert "Traceback" not in proc.stderr

@@ -82,8 +82,12 @@ def test_out_of_range_override_is_a_config_error():
 
 @pytest.mark.model
 def test_overrides_reach_the_check():
-    report = mtcheck.check(["Kim arrived by train.", "He met Putin."], ["Kim arrived by train.", "He met Putin."],
-                           flag_spans=False, metrics=("chrf",))
+    report = mtcheck.check(
+        ["Kim arrived by train.", "He met Putin."],
+        ["Kim arrived by train.", "He met Putin."],
+        flag_spans=False,
+        metrics=("chrf",),
+    )
     assert dict(report.settings)["flag_spans"] is False
     assert "flagger:off" in report.signature and "bleu(" not in report.signature
     assert [name for name, _ in report.beads[0].scores] == ["chrf"]

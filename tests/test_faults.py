@@ -50,7 +50,10 @@ def test_sigint_at_any_moment_exits_130_with_one_line_and_no_report(tmp_path, de
     src, cand = pair_paths("kim-arrives")
     proc = subprocess.Popen(
         [MTCHECK, "check", str(src), str(cand), "--format", "json", "--output", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     time.sleep(delay)
     proc.send_signal(signal.SIGINT)
@@ -67,7 +70,10 @@ def test_sigterm_exits_143_with_one_line(tmp_path):
     src, cand = pair_paths("kim-arrives")
     proc = subprocess.Popen(
         [MTCHECK, "check", str(src), str(cand), "-f", "json", "-o", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     time.sleep(0.8)
     proc.send_signal(signal.SIGTERM)
@@ -164,7 +170,9 @@ def test_each_side_gets_its_own_encoding(tmp_path):
 
     both = run_cli("check", str(src), str(cand), "--encoding", "cp1252")
     assert both.exit_code == EXIT_BAD_INPUT
-    assert f"{src} is valid UTF-8 with non-ASCII characters; decoding it as cp1252 would garble" in one_line(both.stderr)
+    assert f"{src} is valid UTF-8 with non-ASCII characters; decoding it as cp1252 would garble" in one_line(
+        both.stderr
+    )
 
     done = run_cli("check", str(src), str(cand), "--candidate-encoding", "cp1252", "-f", "json")
     assert done.exit_code == 0, done.stderr
@@ -202,7 +210,9 @@ def test_lone_surrogate_is_named_not_guessed(tmp_path):
     data = AP.encode("utf-8") + b" \xed\xa0\x80 and more text."
     path = tmp_path / "a.txt"
     path.write_bytes(data)
-    with pytest.raises(EncodingError, match=rf"bytes ed a0 80 at offset {len(AP.encode()) + 1} encode a lone UTF-16 surrogate"):
+    with pytest.raises(
+        EncodingError, match=rf"bytes ed a0 80 at offset {len(AP.encode()) + 1} encode a lone UTF-16 surrogate"
+    ):
         read_text(path, max_bytes=BIG)
 
 
@@ -226,17 +236,28 @@ def test_cp1252_with_a_few_accents_is_still_called_cp1252(tmp_path):
     ],
 )
 def test_cjk_times_match_the_same_time_in_english(source):
-    same = mtcheck.check(source, "North Korea launched a ballistic missile at 11:43 local time. The Japanese government protested.")
+    same = mtcheck.check(
+        source, "North Korea launched a ballistic missile at 11:43 local time. The Japanese government protested."
+    )
     assert [f for f in same.flags if f.kind == "number"] == []
-    changed = mtcheck.check(source, "North Korea launched a ballistic missile at 12:43 local time. The Japanese government protested.")
-    assert [(f.kind, f.severity, f.candidate.text) for f in changed.flags if f.kind == "number"] == [("number", "major", "12:43")]
+    changed = mtcheck.check(
+        source, "North Korea launched a ballistic missile at 12:43 local time. The Japanese government protested."
+    )
+    assert [(f.kind, f.severity, f.candidate.text) for f in changed.flags if f.kind == "number"] == [
+        ("number", "major", "12:43")
+    ]
 
 
 # --- 5: sentences longer than the model's window -------------------------------------------
 
-LONG = "The ministry said on Monday that " + ", and ".join(
-    f"the delegation visited factory number {i} in the eastern province before meeting local officials" for i in range(25)
-) + "."
+LONG = (
+    "The ministry said on Monday that "
+    + ", and ".join(
+        f"the delegation visited factory number {i} in the eastern province before meeting local officials"
+        for i in range(25)
+    )
+    + "."
+)
 
 
 @pytest.mark.model
@@ -304,7 +325,11 @@ def test_disk_full_keeps_the_previous_report_and_leaves_no_partial_file(tmp_path
 
     proc = subprocess.run(
         [MTCHECK, "check", str(src), str(cand), "--no-flags", "-f", "json", "-o", str(out), "--force"],
-        capture_output=True, text=True, timeout=300, preexec_fn=limit_file_size, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit_file_size,
+        cwd=ROOT,
     )
     assert proc.returncode == EXIT_OUTPUT, proc.stderr
     assert one_line(proc.stderr) == f"mtcheck: error: cannot write {out}: File too large; nothing was changed"
@@ -389,7 +414,11 @@ def test_full_standard_output_is_an_output_error_not_a_bug(tmp_path):
     with open("/dev/full", "w") as full:
         proc = subprocess.run(
             [MTCHECK, "check", str(src), str(cand), "--no-flags", "-f", "json"],
-            stdout=full, stderr=subprocess.PIPE, text=True, timeout=300, cwd=ROOT,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
         )
     assert proc.returncode == EXIT_OUTPUT
     assert one_line(proc.stderr) == "mtcheck: error: cannot write to standard output: No space left on device"
@@ -405,7 +434,10 @@ def test_fifo_without_writer_is_refused_at_once(tmp_path):
     src, _ = pair_paths("kim-arrives")
     proc = subprocess.run([MTCHECK, "check", str(src), str(fifo)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert proc.returncode == EXIT_BAD_INPUT
-    assert one_line(proc.stderr) == f"mtcheck: error: {fifo} is a named pipe (FIFO), not a regular file; save the text to a file first"
+    assert (
+        one_line(proc.stderr)
+        == f"mtcheck: error: {fifo} is a named pipe (FIFO), not a regular file; save the text to a file first"
+    )
 
 
 def test_character_device_is_refused():
@@ -415,7 +447,9 @@ def test_character_device_is_refused():
 
 # --- 11: control characters never reach the terminal ---------------------------------------
 
-HOSTILE_SOURCE = "Kim Jong Un arrived in Russia by train on Tuesday.\nHe will meet Putin at the cosmodrome on Wednesday.\n"
+HOSTILE_SOURCE = (
+    "Kim Jong Un arrived in Russia by train on Tuesday.\nHe will meet Putin at the cosmodrome on Wednesday.\n"
+)
 HOSTILE_CANDIDATE = (
     "Kim Jong Un arrived in Russia by private \x1b]0;pwned\x07 exercise on Tuesday.\n"
     "He will meet Putin at the \x1b[2J\x9b31m cosmodrome on Wednesday.\u202e\n"

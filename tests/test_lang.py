@@ -53,8 +53,10 @@ def test_registry_and_pack_for():
 
 
 def test_importing_mtcheck_lang_is_cheap():
-    code = ("import sys, mtcheck.lang as L; print(sorted(m for m in ('text_to_num', 'stopwordsiso', "
-            "'mtcheck.lang.pt', 'mtcheck.lang.en', 'numpy') if m in sys.modules))")
+    code = (
+        "import sys, mtcheck.lang as L; print(sorted(m for m in ('text_to_num', 'stopwordsiso', "
+        "'mtcheck.lang.pt', 'mtcheck.lang.en', 'numpy') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
@@ -67,7 +69,9 @@ def test_english_lists():
     # copied verbatim from the flagger's modules, which now read them from here).
     en = PACKS["en"]
     assert len(en.stopwords) == 170 and {"the", "of", "n't", "so-called", "mrs"} <= en.stopwords
-    assert en.negation_cues == frozenset("not no never nobody nothing none neither nor cannot without nowhere n't".split())
+    assert en.negation_cues == frozenset(
+        "not no never nobody nothing none neither nor cannot without nowhere n't".split()
+    )
     assert len(en.number_words) == 44 and en.number_words["dozen"] == 12 and en.number_words["tenth"] == 10
     assert en.ambiguous_number_words == {"second", "half", "hundred", "thousand", "million", "billion", "one"}
 
@@ -75,8 +79,12 @@ def test_english_lists():
 def _spans_test_words() -> set[str]:
     """Every word in the string literals of tests/test_spans.py."""
     tree = ast.parse(read(ROOT / "tests" / "test_spans.py"))
-    return {w for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
-            for w in node.value.split()}
+    return {
+        w
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        for w in node.value.split()
+    }
 
 
 BRITISH = words("""colour colours coloured colouring colourful favour favourite favourites honour honourable
@@ -127,8 +135,10 @@ def test_english_number_mentions_are_todays():
             assert en.number_mentions(sentence) == legacy(sentence), sentence
         seen += len(en.number_mentions(text))
     assert seen >= 30  # the comparison is not vacuous (35 word numbers today)
-    extra = ("Twenty-three people, a second time, one of two, half a dozen, 2.5 million and three "
-             "hundred; the first, Second and THIRD; 7 p.m. on the fifth; ninety-nine; eleventh.")
+    extra = (
+        "Twenty-three people, a second time, one of two, half a dozen, 2.5 million and three "
+        "hundred; the first, Second and THIRD; 7 p.m. on the fifth; ninety-nine; eleventh."
+    )
     assert en.number_mentions(extra) == legacy(extra)
     # today's reader: each word is its own mention (the other packs merge "vinte e três")
     assert en.number_mentions("twenty-three") == [(0, 6, 20.0), (7, 12, 3.0)]
@@ -204,26 +214,34 @@ def test_portuguese_lusa_original():
 
 SPELLED = {  # 1..20, then 30..90
     "en": "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen twenty | thirty forty fifty sixty seventy eighty ninety",
+    "sixteen seventeen eighteen nineteen twenty | thirty forty fifty sixty seventy eighty ninety",
     "pt": "um dois três quatro cinco seis sete oito nove dez onze doze treze catorze quinze dezasseis "
-          "dezassete dezoito dezanove vinte | trinta quarenta cinquenta sessenta setenta oitenta noventa",
+    "dezassete dezoito dezanove vinte | trinta quarenta cinquenta sessenta setenta oitenta noventa",
     "es": "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis "
-          "diecisiete dieciocho diecinueve veinte | treinta cuarenta cincuenta sesenta setenta ochenta noventa",
+    "diecisiete dieciocho diecinueve veinte | treinta cuarenta cincuenta sesenta setenta ochenta noventa",
     "fr": "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize dix-sept "
-          "dix-huit dix-neuf vingt | trente quarante cinquante soixante soixante-dix quatre-vingt quatre-vingt-dix",
+    "dix-huit dix-neuf vingt | trente quarante cinquante soixante soixante-dix quatre-vingt quatre-vingt-dix",
     "de": "eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn fünfzehn "
-          "sechzehn siebzehn achtzehn neunzehn zwanzig | dreißig vierzig fünfzig sechzig siebzig achtzig neunzig",
+    "sechzehn siebzehn achtzehn neunzehn zwanzig | dreißig vierzig fünfzig sechzig siebzig achtzig neunzig",
 }
 ORDINALS = {  # 1st..10th (masculine and feminine where they differ)
     "en": ["first second third fourth fifth sixth seventh eighth ninth tenth"],
-    "pt": ["primeiro segundo terceiro quarto quinto sexto sétimo oitavo nono décimo",
-           "primeira segunda terceira quarta quinta sexta sétima oitava nona décima"],
-    "es": ["primero segundo tercero cuarto quinto sexto séptimo octavo noveno décimo",
-           "primera segunda tercera cuarta quinta sexta séptima octava novena décima"],
-    "fr": ["premier deuxième troisième quatrième cinquième sixième septième huitième neuvième dixième",
-           "première seconde troisième quatrième cinquième sixième septième huitième neuvième dixième"],
-    "de": ["erste zweite dritte vierte fünfte sechste siebte achte neunte zehnte",
-           "ersten zweiten dritten vierten fünften sechsten siebten achten neunten zehnten"],
+    "pt": [
+        "primeiro segundo terceiro quarto quinto sexto sétimo oitavo nono décimo",
+        "primeira segunda terceira quarta quinta sexta sétima oitava nona décima",
+    ],
+    "es": [
+        "primero segundo tercero cuarto quinto sexto séptimo octavo noveno décimo",
+        "primera segunda tercera cuarta quinta sexta séptima octava novena décima",
+    ],
+    "fr": [
+        "premier deuxième troisième quatrième cinquième sixième septième huitième neuvième dixième",
+        "première seconde troisième quatrième cinquième sixième septième huitième neuvième dixième",
+    ],
+    "de": [
+        "erste zweite dritte vierte fünfte sechste siebte achte neunte zehnte",
+        "ersten zweiten dritten vierten fünften sechsten siebten achten neunten zehnten",
+    ],
 }
 
 
@@ -251,8 +269,22 @@ TABLE_ONLY = {
     "pt": {"dúzia", "meia", "meio", "trilhão", "trilhões"},
     "es": {"billones", "billón", "docena", "media", "medio", "segundo", "sétima", "sétimo", "veintiún"},
     "fr": {"billion", "billions", "demi", "demie", "douzaine", "second", "seconde"},
-    "de": {"billionen", "dutzend", "eine", "einem", "einen", "einer", "eines", "halb", "halbe",
-           "siebente", "siebentem", "siebenten", "siebenter", "siebentes"},
+    "de": {
+        "billionen",
+        "dutzend",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "halb",
+        "halbe",
+        "siebente",
+        "siebentem",
+        "siebenten",
+        "siebenter",
+        "siebentes",
+    },
 }
 LONG_SCALE = {"pt": {"bilião": 1e12, "biliões": 1e12}}  # text2num: 1e9
 
@@ -296,13 +328,12 @@ FUNCTION_WORDS = {
 CONTENT_WORDS = {
     "en": "missile president ballistic launched",
     "pt": "ano anos dia estado pessoas grupo trabalho governo hoje ontem dois primeiro mil novo grande "
-          "dizer fazer horas vez meses número",
-    "es": "año días estado estados gobierno hoy ayer dos primero mil nuevo gran decir hacer trabajo "
-          "hecho ex 5 tiempo",
+    "dizer fazer horas vez meses número",
+    "es": "año días estado estados gobierno hoy ayer dos primero mil nuevo gran decir hacer trabajo hecho ex 5 tiempo",
     "fr": "année jour état gouvernement aujourd'hui hier deux premier mille nouveau dire fait gens "
-          "personnes environ fois dernier",
+    "personnes environ fois dernier",
     "de": "jahr jahre tag zeit menschen regierung heute morgen zwei erste tausend neue groß gut sagte "
-          "uhr rund beispiel",
+    "uhr rund beispiel",
 }
 
 
@@ -324,7 +355,10 @@ def test_portuguese_details():
     assert pt.spelling_key("«Não»,") == "não" and pt.spelling_key("Económica") == "económica"
     assert pt.spelling_key("colour") == "colour"  # no British folding outside English
     assert pt.spelling_key("ﬁm") == "fim"  # NFKC
-    assert pt.is_stopword(unicodedata.normalize("NFD", "Não")) and pt.spelling_key(unicodedata.normalize("NFD", "Não")) == "não"
+    assert (
+        pt.is_stopword(unicodedata.normalize("NFD", "Não"))
+        and pt.spelling_key(unicodedata.normalize("NFD", "Não")) == "não"
+    )
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -332,8 +366,13 @@ def test_pack_invariants(code):
     pack = PACKS[code]
     numbers = set(pack.number_words)
     # keys are lower-case and are their own spelling key (elisions such as "n'" and "'s" aside)
-    for name, keys in (("stopwords", pack.stopwords), ("negation", pack.negation_cues), ("numbers", numbers),
-                       ("months", set(pack.months)), ("weekdays", set(pack.weekdays))):
+    for name, keys in (
+        ("stopwords", pack.stopwords),
+        ("negation", pack.negation_cues),
+        ("numbers", numbers),
+        ("months", set(pack.months)),
+        ("weekdays", set(pack.weekdays)),
+    ):
         for w in keys:
             assert w == w.lower(), (name, w)
             if "'" not in w:
@@ -359,8 +398,13 @@ def test_pack_invariants(code):
 
 
 def test_negation_cues_include_the_common_ones():
-    expected = {"en": "not never", "pt": "não nunca nenhum sem", "es": "no nunca ningún sin",
-                "fr": "ne pas jamais sans", "de": "nicht kein nie ohne"}
+    expected = {
+        "en": "not never",
+        "pt": "não nunca nenhum sem",
+        "es": "no nunca ningún sin",
+        "fr": "ne pas jamais sans",
+        "de": "nicht kein nie ohne",
+    }
     for code, cues in expected.items():
         assert set(cues.split()) <= PACKS[code].negation_cues, code
 

@@ -99,7 +99,7 @@ def test_missiles_pt_en_aligned_across_languages(pair_report):
         ("A Guarda Costeira do Japão", "Japan’s Coast Guard"),
         ("O porta-voz do governo japonês", "Japanese government spokesman"),
         ("Também o Estado-Maior Conjunto", "The South Korean Joint Chiefs"),
-        ("\"As nossas forças armadas", "“Our military"),
+        ('"As nossas forças armadas', "“Our military"),
         ("O lançamento acontece", "The launch comes"),
         ("As agências de notícias oficiais", "Official Russian news agencies"),
         ("Kim chegou à estação", "Kim arrived at Vostochny"),
@@ -174,9 +174,21 @@ def test_two_runs_give_byte_identical_json(tmp_path):
         out = tmp_path / f"run{run}.json"
         src, cand = pair_paths("missiles-pt-en")
         subprocess.run(
-            [sys.executable, "-m", "mtcheck", "check", str(src.relative_to(ROOT)), str(cand.relative_to(ROOT)),
-             "--format", "json", "--output", str(out)],
-            check=True, cwd=ROOT, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "mtcheck",
+                "check",
+                str(src.relative_to(ROOT)),
+                str(cand.relative_to(ROOT)),
+                "--format",
+                "json",
+                "--output",
+                str(out),
+            ],
+            check=True,
+            cwd=ROOT,
+            timeout=300,
         )
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
@@ -192,8 +204,11 @@ def test_importing_mtcheck_loads_no_model():
 def _flag_on(report, text, start_after=0):
     """The flag whose candidate span covers ``text`` (first occurrence after ``start_after``)."""
     at = report.candidate.raw.index(text, start_after)
-    hits = [f for f in report.flags if f.candidate.start <= at and at + len(text) <= f.candidate.end + 1
-            and f.candidate.end > at]
+    hits = [
+        f
+        for f in report.flags
+        if f.candidate.start <= at and at + len(text) <= f.candidate.end + 1 and f.candidate.end > at
+    ]
     return max(hits, key=lambda f: f.score) if hits else None
 
 

@@ -57,24 +57,90 @@ SLOW = settings(suppress_health_check=_SUPPRESS)
 def fewer(divisor: int) -> settings:
     """The loaded profile's example count divided by ``divisor``, for the slowest tests (so the
     long profile still runs proportionally more of them)."""
-    return settings(suppress_health_check=_SUPPRESS,
-                    max_examples=max(5, settings.default.max_examples // divisor))
+    return settings(suppress_health_check=_SUPPRESS, max_examples=max(5, settings.default.max_examples // divisor))
+
 
 # ---------------------------------------------------------------------------------------------
 # Text strategies
 # ---------------------------------------------------------------------------------------------
 
 HOSTILE = [
-    "\r\n", "\r", "\n", "\n\n", "\t", "\x0b", "\x0c", "\x1b", "\x1b[31m", "\x07", "\x7f", "\x00",
-    "\x85", "\u2028", "\u2029", "\x1c", "\x1e",
-    "\u00a0", "\u2009", "\u202f", "\u3000", "\u200b", "\u200d", "\ufeff", "\u2060",
-    "👍🏽", "👨‍👩‍👧", "🇵🇹", "😀",
-    "مرحبا بالعالم.", "שלום עולם", "\u202e", "\u200f", "\u200e",
-    "e\u0301", "\u0301", "a\u0308\u0323", "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇",
-    "日本語の文。", "中文句子。", "Ελληνικά.", "Русский текст.",
-    "…", "“", "”", "«", "»", "’", "\"", "'", "(", ")", "[", "]", "<script>", "&amp;", "|", "*", "_",
-    "`", "#", "\\", "$", "{", "}", "%s", "{0}", "[bold]", "[/]",
-    "___", ". . .", "Read more »", "Advertisement", "U. S.", "19. 00", "apnews. com",
+    "\r\n",
+    "\r",
+    "\n",
+    "\n\n",
+    "\t",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x1b[31m",
+    "\x07",
+    "\x7f",
+    "\x00",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\x1c",
+    "\x1e",
+    "\u00a0",
+    "\u2009",
+    "\u202f",
+    "\u3000",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u2060",
+    "👍🏽",
+    "👨‍👩‍👧",
+    "🇵🇹",
+    "😀",
+    "مرحبا بالعالم.",
+    "שלום עולם",
+    "\u202e",
+    "\u200f",
+    "\u200e",
+    "e\u0301",
+    "\u0301",
+    "a\u0308\u0323",
+    "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇",
+    "日本語の文。",
+    "中文句子。",
+    "Ελληνικά.",
+    "Русский текст.",
+    "…",
+    "“",
+    "”",
+    "«",
+    "»",
+    "’",
+    '"',
+    "'",
+    "(",
+    ")",
+    "[",
+    "]",
+    "<script>",
+    "&amp;",
+    "|",
+    "*",
+    "_",
+    "`",
+    "#",
+    "\\",
+    "$",
+    "{",
+    "}",
+    "%s",
+    "{0}",
+    "[bold]",
+    "[/]",
+    "___",
+    ". . .",
+    "Read more »",
+    "Advertisement",
+    "U. S.",
+    "19. 00",
+    "apnews. com",
 ]
 WORDS = (
     "the a of and to in said would will not never president leader Kim Putin Russia Korea train "
@@ -84,9 +150,22 @@ WORDS = (
 ).split()
 ODD_SPACES = [" ", " ", " ", " ", "  ", "\u00a0", "\u2009", "\u3000", "\t"]
 LINE_ENDS = ["\n", "\r\n", "\r", "\n\n", "\r\n\r\n", "\r\r", "\n \n", "\n\u00a0\n"]
-JUNK_LINES = ["Read more »", "Advertisement", "___", "Related:", "- Some headline here",
-              "- Another headline", "Leave a Reply", "Loading the weather. . . .", "Follow us on X",
-              "Home > World > Asia", "2023-09-12", "★★★★☆", "Sign up for our newsletter", ". . ."]
+JUNK_LINES = [
+    "Read more »",
+    "Advertisement",
+    "___",
+    "Related:",
+    "- Some headline here",
+    "- Another headline",
+    "Leave a Reply",
+    "Loading the weather. . . .",
+    "Follow us on X",
+    "Home > World > Asia",
+    "2023-09-12",
+    "★★★★☆",
+    "Sign up for our newsletter",
+    ". . .",
+]
 
 
 @st.composite
@@ -193,6 +272,7 @@ def assert_beads_cover(beads, n: int, m: int) -> None:
 # 1. Reader
 # ---------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory) -> Path:
     """One file rewritten by every example (a function-scoped tmp_path would not be reset
@@ -262,8 +342,13 @@ def damaged_bytes(draw) -> bytes:
     return bytes(data)
 
 
-_BOM_OF = {"utf-8-sig": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE,
-           "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}
+_BOM_OF = {
+    "utf-8-sig": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+    "utf-32-le": codecs.BOM_UTF32_LE,
+    "utf-32-be": codecs.BOM_UTF32_BE,
+}
 
 
 @given(data=st.one_of(st.binary(min_size=1, max_size=300), damaged_bytes()))
@@ -420,8 +505,13 @@ def similarity_setups(draw):
 def test_align_beads_cover_both_sides_once_in_order(setup, max_merge, skip, banded, band, penalty):
     src, cand = setup
     result = align(
-        src, cand, max_merge=max_merge, skip_threshold=skip, merge_penalty=penalty,
-        band=band if banded else 24, full_search_cells=0 if banded else 250_000,
+        src,
+        cand,
+        max_merge=max_merge,
+        skip_threshold=skip,
+        merge_penalty=penalty,
+        band=band if banded else 24,
+        full_search_cells=0 if banded else 250_000,
     )
     assert_beads_cover(result.beads, len(src), len(cand))
     for b in result.beads:
@@ -493,8 +583,11 @@ def test_refine_keeps_beads_covering_both_sides_once_in_order(src_texts, edits, 
     out = refine(first.beads, src_doc, cand_doc, emb, max_merge)
     assert_beads_cover(out, len(src_texts), len(cand_texts))
     for b in out:
-        assert (len(b.source) == 1 and len(b.candidate) <= max_merge) or (
-            len(b.candidate) == 1 and len(b.source) <= max_merge) or b.is_gap
+        assert (
+            (len(b.source) == 1 and len(b.candidate) <= max_merge)
+            or (len(b.candidate) == 1 and len(b.source) <= max_merge)
+            or b.is_gap
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,10 +634,8 @@ def mutations(draw, source: str) -> str:
 @st.composite
 def article_pairs(draw):
     source = draw(articles(min_lines=1, max_lines=8))
-    if draw(st.integers(0, 3)) == 0:
-        candidate = draw(articles(min_lines=1, max_lines=8))
-    else:
-        candidate = draw(mutations(source))
+    unrelated = draw(st.integers(0, 3)) == 0
+    candidate = draw(articles(min_lines=1, max_lines=8)) if unrelated else draw(mutations(source))
     return source, candidate
 
 
@@ -595,7 +686,9 @@ def _assert_report_consistent(report, config) -> None:
 
 _HTML_ROW = re.compile(
     r'<tr id="bead-(\d+)"[^>]*>\n<td>.*?</td>\n<td class="num">.*?</td>\n<td class="num">.*?</td>\n'
-    r'<td class="text">(.*?)</td>\n<td class="text">(.*?)</td>\n</tr>', re.DOTALL)
+    r'<td class="text">(.*?)</td>\n<td class="text">(.*?)</td>\n</tr>',
+    re.DOTALL,
+)
 
 
 def _html_cell_text(cell: str) -> str:
@@ -613,15 +706,16 @@ def _assert_html_shows_every_sentence_once(report, page: str) -> None:
     assert [int(k) for k, _, _ in rows] == list(range(len(report.beads)))
     for (_, src_cell, cand_cell), bead in zip(rows, report.beads):
         assert _html_cell_text(src_cell) == "".join(report.source.sentences[i].text + " " for i in bead.source)
-        assert _html_cell_text(cand_cell) == "".join(
-            report.candidate.sentences[j].text + " " for j in bead.candidate)
+        assert _html_cell_text(cand_cell) == "".join(report.candidate.sentences[j].text + " " for j in bead.candidate)
     # A flag whose candidate span overlaps no other flag's is highlighted with its number from
     # the worst-first table (overlapping ones may be merged into the first highlight placed).
     spans = [(f.candidate.start, f.candidate.end) for f in report.flags]
     for n, f in enumerate(worst_flags(report), 1):
         s, e = f.candidate.start, f.candidate.end
-        inside = any(report.candidate.sentences[j].start <= s < report.candidate.sentences[j].end
-                     for j in report.beads[f.bead].candidate)
+        inside = any(
+            report.candidate.sentences[j].start <= s < report.candidate.sentences[j].end
+            for j in report.beads[f.bead].candidate
+        )
         alone = sum(1 for s2, e2 in spans if s2 < e and s < e2) == 1
         if e > s and inside and alone:
             assert f"</mark><sup>{n}</sup>" in page, (n, f)
@@ -639,8 +733,9 @@ def _assert_html_shows_every_sentence_once(report, page: str) -> None:
 @fewer(2)
 def test_check_reports_are_consistent(pair, clean, presplit, max_merge, skip, metrics, flag_spans):
     source, candidate = pair
-    config = CheckConfig(clean=clean, presplit=presplit, max_merge=max_merge, skip_threshold=skip,
-                         metrics=metrics, flag_spans=flag_spans)
+    config = CheckConfig(
+        clean=clean, presplit=presplit, max_merge=max_merge, skip_threshold=skip, metrics=metrics, flag_spans=flag_spans
+    )
     try:
         report = check(source, candidate, config, embedder=_FAKE)
     except InputError:
@@ -691,7 +786,9 @@ def test_lone_cr_line_endings_split_lines_when_cleaning():
     doc = build_document(raw)
     assert doc.texts == ["Kim arrives in Russia", "The end came."]
     assert [(j.reason, j.text) for j in doc.junk] == [
-        ("teaser", "He met Putin on Sunday. They talked."), ("read-more", "Read more »")]
+        ("teaser", "He met Putin on Sunday. They talked."),
+        ("read-more", "Read more »"),
+    ]
     assert find_junk("0\r0")[0] == (Span(0, 1, "0"), Span(2, 3, "0"))
 
 
@@ -710,12 +807,45 @@ _OLD_TAILS = (
 )
 _OLD_NEWSLETTER = re.compile(
     r"\b(in|to) your inbox\b|\bnewsletters?\b.*\b(sign up|subscribe)"
-    r"|\b(sign up|subscribe) (for|to) (our|the)\b|\bdo not miss our news\b", re.IGNORECASE)
+    r"|\b(sign up|subscribe) (for|to) (our|the)\b|\bdo not miss our news\b",
+    re.IGNORECASE,
+)
 
-tail_text = st.lists(st.sampled_from(
-    [".", ". ", " .", "!", "?", "x", "Word", " ", "  ", "\t", "\u00a0", "_", "-", "=", "*", "~", "___",
-     " read more", "Read More »", " continue reading", "…", "newsletter", " newsletters ", "sign up",
-     " subscribe", "in your inbox", ","]), min_size=1, max_size=25).map("".join)
+tail_text = st.lists(
+    st.sampled_from(
+        [
+            ".",
+            ". ",
+            " .",
+            "!",
+            "?",
+            "x",
+            "Word",
+            " ",
+            "  ",
+            "\t",
+            "\u00a0",
+            "_",
+            "-",
+            "=",
+            "*",
+            "~",
+            "___",
+            " read more",
+            "Read More »",
+            " continue reading",
+            "…",
+            "newsletter",
+            " newsletters ",
+            "sign up",
+            " subscribe",
+            "in your inbox",
+            ",",
+        ]
+    ),
+    min_size=1,
+    max_size=25,
+).map("".join)
 
 
 @given(text=tail_text)
@@ -728,7 +858,7 @@ def test_split_tail_finds_the_same_tails_as_the_old_patterns(text):
     for reason, pattern in _OLD_TAILS:
         match = pattern.search(text)
         if match:
-            tail_start = match.start() + len(text[match.start():]) - len(text[match.start():].lstrip())
+            tail_start = match.start() + len(text[match.start() :]) - len(text[match.start() :].lstrip())
             expected = (len(text[: match.start()].rstrip()), (tail_start, reason))
             break
     body_end, tail = _split_tail(text, 0, len(text))
@@ -743,10 +873,39 @@ def test_newsletter_rule_matches_what_the_old_pattern_matched(text):
     assert bool(new.search(text)) == bool(_OLD_NEWSLETTER.search(text))
 
 
-@given(parts=st.lists(st.sampled_from(
-    ["U.", "S.", "A. b", "19.", "00 local", "a.", "word.", "x", "(U.", "“U.", "He said.", "lower", "2.",
-     "'quoted", "[x", "é.", "Ü.", "AB.", "7", "Officials in the U.", "xxxxxxxxxxU.", "1234567890.",
-     "long sentence, then (U."]), min_size=1, max_size=12))
+@given(
+    parts=st.lists(
+        st.sampled_from(
+            [
+                "U.",
+                "S.",
+                "A. b",
+                "19.",
+                "00 local",
+                "a.",
+                "word.",
+                "x",
+                "(U.",
+                "“U.",
+                "He said.",
+                "lower",
+                "2.",
+                "'quoted",
+                "[x",
+                "é.",
+                "Ü.",
+                "AB.",
+                "7",
+                "Officials in the U.",
+                "xxxxxxxxxxU.",
+                "1234567890.",
+                "long sentence, then (U.",
+            ]
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_repair_joins_like_it_did_with_the_whole_previous_sentence(parts):
     from mtcheck.segment import _continues, _repair
 
@@ -764,12 +923,15 @@ def test_repair_joins_like_it_did_with_the_whole_previous_sentence(parts):
     assert _repair(text, pieces) == expected
 
 
-@pytest.mark.parametrize("line", [
-    "Start. " + ". " * 50_000 + "x",      # a long run of spaced dots that is not a tail
-    "Start " + ". " * 50_000 + "end",
-    "newsletter," * 30_000,              # one "word" with thousands of rule keywords
-    "word. " * 50_000,                   # 50,000 fragments that all join into one sentence
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Start. " + ". " * 50_000 + "x",  # a long run of spaced dots that is not a tail
+        "Start " + ". " * 50_000 + "end",
+        "newsletter," * 30_000,  # one "word" with thousands of rule keywords
+        "word. " * 50_000,  # 50,000 fragments that all join into one sentence
+    ],
+)
 def test_long_lines_are_cleaned_and_split_in_linear_time(line):
     import time
 

@@ -32,12 +32,14 @@ CAND = doc_of(["Kim met Putin.", "He spoke of arms.", "They ate.", "Unrelated ta
 
 
 def test_split_sentence_joins_its_bead_and_the_tail_stays_an_insertion():
-    emb = TableEmbedder({
-        "Kim met Putin and spoke of arms.": [1, 0.1, 0, 0],
-        "Kim met Putin. He spoke of arms.": [1, 0.12, 0, 0],   # the joined text fits better
-        "They ate.": [0, 0, 1, 0],
-        "They ate. Unrelated tail.": [0, 0.8, 0.6, 0],          # joining the tail would hurt
-    })
+    emb = TableEmbedder(
+        {
+            "Kim met Putin and spoke of arms.": [1, 0.1, 0, 0],
+            "Kim met Putin. He spoke of arms.": [1, 0.12, 0, 0],  # the joined text fits better
+            "They ate.": [0, 0, 1, 0],
+            "They ate. Unrelated tail.": [0, 0.8, 0.6, 0],  # joining the tail would hurt
+        }
+    )
     beads = [Bead((0,), (0,), 0.9), Bead((), (1,)), Bead((1,), (2,), 1.0), Bead((), (3,))]
     out = refine(beads, SRC, CAND, emb, max_merge=3)
     assert [(b.source, b.candidate) for b in out] == [((0,), (0, 1)), ((1,), (2,)), ((), (3,))]
@@ -45,7 +47,9 @@ def test_split_sentence_joins_its_bead_and_the_tail_stays_an_insertion():
 
 
 def test_no_merge_beyond_max_merge_and_gaps_alone_untouched():
-    emb = TableEmbedder({"Kim met Putin and spoke of arms.": [1, 0, 0, 0], "Kim met Putin. He spoke of arms.": [1, 0, 0, 0]})
+    emb = TableEmbedder(
+        {"Kim met Putin and spoke of arms.": [1, 0, 0, 0], "Kim met Putin. He spoke of arms.": [1, 0, 0, 0]}
+    )
     beads = [Bead((0,), (0,), 0.9), Bead((), (1,))]
     out = refine(beads, SRC, CAND, emb, max_merge=1)
     assert out == tuple(beads)

@@ -12,7 +12,7 @@ from mtcheck.report import FORMATS, render
 from mtcheck.types import Bead, Document, Flag, Junk, Report, Span, Summary
 
 SOURCE = 'Kim boarded his personal train. <script>alert("x")</script> officials met.'
-CANDIDATE = 'Kim addressed his private exercise. <img src=x onerror=alert(1)> officials met. Read more »'
+CANDIDATE = "Kim addressed his private exercise. <img src=x onerror=alert(1)> officials met. Read more »"
 
 
 def _span(raw: str, text: str) -> Span:
@@ -22,7 +22,12 @@ def _span(raw: str, text: str) -> Span:
 
 @pytest.fixture()
 def report() -> Report:
-    src = Document(SOURCE, (_span(SOURCE, "Kim boarded his personal train."), _span(SOURCE, SOURCE[32:])), language="en", path="s.txt")
+    src = Document(
+        SOURCE,
+        (_span(SOURCE, "Kim boarded his personal train."), _span(SOURCE, SOURCE[32:])),
+        language="en",
+        path="s.txt",
+    )
     junk_start = CANDIDATE.index("Read more »")
     cand = Document(
         CANDIDATE,
@@ -32,10 +37,24 @@ def report() -> Report:
         path="c.txt",
     )
     flags = (
-        Flag("mistranslation", "major", _span(CANDIDATE, "private exercise"), _span(SOURCE, "personal train"), 0.9,
-             '"private exercise" where the source has "personal train"', 0),
-        Flag("mistranslation", "minor", _span(CANDIDATE, "addressed"), _span(SOURCE, "boarded"), 0.6,
-             '"addressed" where the source has "boarded"', 0),
+        Flag(
+            "mistranslation",
+            "major",
+            _span(CANDIDATE, "private exercise"),
+            _span(SOURCE, "personal train"),
+            0.9,
+            '"private exercise" where the source has "personal train"',
+            0,
+        ),
+        Flag(
+            "mistranslation",
+            "minor",
+            _span(CANDIDATE, "addressed"),
+            _span(SOURCE, "boarded"),
+            0.6,
+            '"addressed" where the source has "boarded"',
+            0,
+        ),
     )
     beads = (Bead((0,), (0,), 0.56, (("chrf", 40.0),)), Bead((1,), (1,), 0.7, (("chrf", 55.0),)))
     summary = Summary(0.3, 1.0, 1.0, 0.63, 2, 0, 0, penalty=6.0, flags_major=1, flags_minor=1, divergence_aligned=0.3)

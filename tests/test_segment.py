@@ -84,7 +84,9 @@ def test_sentences_never_cross_blocks_and_are_trimmed():
     blocks = (Span.of(raw, 2, 47), Span.of(raw, 51, len(raw)))  # the second with its spaces
     assert blocks[0].text == "Images of Kim Jong-un as he leaves for Russia"
     assert [s.text for s in split_sentences(raw, blocks)] == [
-        "Images of Kim Jong-un as he leaves for Russia", "Kim arrived.", "He left."
+        "Images of Kim Jong-un as he leaves for Russia",
+        "Kim arrived.",
+        "He left.",
     ]
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mtcheck.checks import BeadInput, check_names, flag_beads
 from mtcheck.config import CheckConfig
 from mtcheck.numbers import extract_numbers, number_keys
-from mtcheck.checks import BeadInput, check_names, flag_beads
 from mtcheck.summary import penalty
 from mtcheck.types import Flag, Span
 
@@ -34,16 +34,32 @@ def embedder():
     return get_embedder("all-MiniLM-L6-v2")
 
 
-def flag_bead(src: str, src_spans, cand: str, cand_spans, *, bead_index: int, embedder, cross_language: bool = False,
-              language: str = "en") -> list[Flag]:
+def flag_bead(
+    src: str,
+    src_spans,
+    cand: str,
+    cand_spans,
+    *,
+    bead_index: int,
+    embedder,
+    cross_language: bool = False,
+    language: str = "en",
+) -> list[Flag]:
     """Flags of one bead through the real checks (an empty ``src_spans`` is an inserted sentence)."""
     bead = BeadInput(src, tuple(src_spans), cand, tuple(cand_spans), bead_index, cross_language, "en", language)
     return flag_beads([bead], embedder=embedder)[0]
 
 
 def flags_for(src: str, cand: str, embedder, cross_language: bool = False) -> list[Flag]:
-    return flag_bead(src, [Span.of(src, 0, len(src))], cand, [Span.of(cand, 0, len(cand))],
-                     bead_index=3, embedder=embedder, cross_language=cross_language)
+    return flag_bead(
+        src,
+        [Span.of(src, 0, len(src))],
+        cand,
+        [Span.of(cand, 0, len(cand))],
+        bead_index=3,
+        embedder=embedder,
+        cross_language=cross_language,
+    )
 
 
 def find(flags: list[Flag], text: str) -> Flag | None:
@@ -66,8 +82,10 @@ def test_check_names_and_penalty():
     assert check_names(True) == ("number", "negation", "untranslated", "name", *whole)
     assert check_names(False) == ("number", "negation", "untranslated", "name", "learned", "omission", *whole)
     span = Span.of("abc def", 0, 3)
-    flags = [Flag("mistranslation", "major", span, None, 0.9, "m", 0),
-             Flag("addition", "minor", span, None, 0.3, "m", 0)]
+    flags = [
+        Flag("mistranslation", "major", span, None, 0.9, "m", 0),
+        Flag("addition", "minor", span, None, 0.3, "m", 0),
+    ]
     assert penalty(flags, CheckConfig().severity_weights) == 6.0
     assert penalty([], {"major": 5, "minor": 1}) == 0.0
 
@@ -109,8 +127,9 @@ def test_multi_sentence_bead_offsets_are_raw(embedder):
 
 @pytest.mark.model
 def test_negation_flip(embedder):
-    flags = flags_for("He said the country will not hesitate to respond.",
-                      "He said the country will hesitate to respond.", embedder)
+    flags = flags_for(
+        "He said the country will not hesitate to respond.", "He said the country will hesitate to respond.", embedder
+    )
     neg = [f for f in flags if f.kind == "negation"]
     assert neg and neg[0].severity == "major" and "hesitate" in neg[0].candidate.text
     assert neg[0].source is not None and neg[0].source.text == "not"
@@ -132,7 +151,6 @@ def test_untranslated_word(embedder):
     assert [(f.kind, f.candidate.text) for f in flags if f.kind == "untranslated"] == [("untranslated", "disienten")]
 
 
-
 @pytest.mark.model
 def test_untranslated_flags_without_a_source(embedder):
     """Candidate sentences with no aligned source (an insertion bead) get the same-language path's
@@ -150,6 +168,7 @@ def test_untranslated_flags_without_a_source(embedder):
     # only English texts are judged for Latin-script words of other languages
     assert flag_bead(raw, [], raw, [first, second], bead_index=4, language="de", embedder=embedder) == []
 
+
 @pytest.mark.model
 def test_spelling_variant_is_not_flagged(embedder):
     assert flags_for("The armoured train left the station.", "The armored train left the station.", embedder) == []
@@ -159,7 +178,10 @@ def test_spelling_variant_is_not_flagged(embedder):
 def test_paraphrases_rank_below_real_changes(embedder):
     real = max(f.score for f in flags_for(KIM_SRC, KIM_CAND, embedder))
     for src, cand in (
-        ("A spokesman for the ministry said the talks went well.", "A spokesperson of the ministry said the talks went well."),
+        (
+            "A spokesman for the ministry said the talks went well.",
+            "A spokesperson of the ministry said the talks went well.",
+        ),
         ("He did not explain the reason.", "He didn't elaborate the reason."),
     ):
         flags = flags_for(src, cand, embedder)
@@ -169,11 +191,19 @@ def test_paraphrases_rank_below_real_changes(embedder):
 @pytest.mark.model
 def test_cross_language_checks(embedder):
     src = "金正恩周日下午乘坐专列离开平壤，行程680公里。"
-    flags = flags_for(src, "Kim left Pyongyang by special train on Sunday afternoon, a journey of 580 kilometres.",
-                      embedder, cross_language=True)
+    flags = flags_for(
+        src,
+        "Kim left Pyongyang by special train on Sunday afternoon, a journey of 580 kilometres.",
+        embedder,
+        cross_language=True,
+    )
     assert [f.candidate.text for f in flags if f.kind == "number"] == ["580"]
-    flags = flags_for(src, "Kim left Pyongyang by special train on Sunday afternoon, a journey of 680 kilometres.",
-                      embedder, cross_language=True)
+    flags = flags_for(
+        src,
+        "Kim left Pyongyang by special train on Sunday afternoon, a journey of 680 kilometres.",
+        embedder,
+        cross_language=True,
+    )
     assert not [f for f in flags if f.kind == "number"]
     flags = flags_for("他表示不会犹豫。", "He said he would hesitate.", embedder, cross_language=True)
     assert [f.kind for f in flags] == ["negation"]
@@ -186,6 +216,7 @@ def test_mqm_slice_beats_difflib():
     """On a 60-segment slice of the MQM dev set, Major F1 beats difflib's on the same slice."""
     sys.path.insert(0, str(ROOT / "bench"))
     import eval_mqm
+
     from mtcheck.embed import get_embedder
 
     rows = eval_mqm.load_rows(split="test", limit=60)
@@ -202,8 +233,10 @@ def test_mqm_slice_beats_difflib():
 def test_portuguese_negation_dropped_is_a_major_negation_flag():
     import mtcheck
 
-    report = mtcheck.check("O governo disse que o país não vai hesitar em responder às provocações.",
-                           "O governo disse que o país vai hesitar em responder às provocações.")
+    report = mtcheck.check(
+        "O governo disse que o país não vai hesitar em responder às provocações.",
+        "O governo disse que o país vai hesitar em responder às provocações.",
+    )
     assert report.source.language == report.candidate.language == "pt"
     assert [(f.kind, f.severity, f.source.text) for f in report.flags] == [("negation", "major", "não")]
 
@@ -222,12 +255,16 @@ def test_portuguese_number_word_against_english_number_word():
 def test_portuguese_para_is_not_a_missing_content_word():
     import mtcheck
 
-    report = mtcheck.check("O ministro viajou para Tóquio na segunda-feira para uma reunião com os aliados.",
-                           "O ministro viajou Tóquio na segunda-feira uma reunião com os aliados.")
+    report = mtcheck.check(
+        "O ministro viajou para Tóquio na segunda-feira para uma reunião com os aliados.",
+        "O ministro viajou Tóquio na segunda-feira uma reunião com os aliados.",
+    )
     assert [f for f in report.flags if f.kind == "omission"] == []
     # a content word dropped is still an omission
-    report = mtcheck.check("O ministro viajou para Tóquio na segunda-feira para uma reunião com os aliados.",
-                           "O ministro viajou para na segunda-feira para uma reunião com os aliados.")
+    report = mtcheck.check(
+        "O ministro viajou para Tóquio na segunda-feira para uma reunião com os aliados.",
+        "O ministro viajou para na segunda-feira para uma reunião com os aliados.",
+    )
     assert [(f.kind, f.source.text) for f in report.flags if f.kind == "omission"] == [("omission", "Tóquio")]
 
 
@@ -235,9 +272,13 @@ def test_portuguese_para_is_not_a_missing_content_word():
 def test_a_language_without_a_pack_says_which_checks_did_not_run():
     import mtcheck
 
-    report = mtcheck.check("Il governo ha detto che il paese non esiterà a rispondere alle provocazioni.",
-                           "Il governo ha detto che il paese esiterà a rispondere alle provocazioni.")
+    report = mtcheck.check(
+        "Il governo ha detto che il paese non esiterà a rispondere alle provocazioni.",
+        "Il governo ha detto che il paese esiterà a rispondere alle provocazioni.",
+    )
     assert report.source.language == "it"
     assert "negation" not in report.checks and "omission" not in report.checks and "number" in report.checks
-    assert ("no language pack for 'it': negation and omission not checked (they need the language's negation "
-            "cues and stopwords; packs: en, pt, es, fr, de)") in report.notes
+    assert (
+        "no language pack for 'it': negation and omission not checked (they need the language's negation "
+        "cues and stopwords; packs: en, pt, es, fr, de)"
+    ) in report.notes

@@ -13,9 +13,10 @@ of words above its thresholds; omissions (source-only content words) come last.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -100,9 +101,15 @@ class BeadInput:
     candidate_language: str | None = None
 
 
-def flag_beads(beads: Sequence[BeadInput], *, embedder: Embedder, config: Any = None,
-               model_path: str | None = None, thresholds: Mapping[str, float] | None = None,
-               tokens: Mapping[str, TokenVectors] | None = None) -> list[list[Flag]]:
+def flag_beads(
+    beads: Sequence[BeadInput],
+    *,
+    embedder: Embedder,
+    config: Any = None,
+    model_path: str | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    tokens: Mapping[str, TokenVectors] | None = None,
+) -> list[list[Flag]]:
     """Flags for many beads, with one batched model pass over all their same-language texts.
 
     Args:
@@ -122,10 +129,15 @@ def flag_beads(beads: Sequence[BeadInput], *, embedder: Embedder, config: Any = 
     return [run_bead_checks(context) for context in contexts]
 
 
-def build_contexts(beads: Sequence[BeadInput], *, embedder: Embedder, model_path: str | None = None,
-                   thresholds: Mapping[str, float] | None = None,
-                   tokens: Mapping[str, TokenVectors] | None = None,
-                   with_scores: bool = True) -> list[BeadContext]:
+def build_contexts(
+    beads: Sequence[BeadInput],
+    *,
+    embedder: Embedder,
+    model_path: str | None = None,
+    thresholds: Mapping[str, float] | None = None,
+    tokens: Mapping[str, TokenVectors] | None = None,
+    with_scores: bool = True,
+) -> list[BeadContext]:
     """One BeadContext per bead; same-language beads get their alignment, evidence and (with
     ``with_scores``) the learned flagger's probabilities, from one batched model pass."""
     word_pieces = word_pieces_of(embedder)
@@ -134,11 +146,18 @@ def build_contexts(beads: Sequence[BeadInput], *, embedder: Embedder, model_path
     for bead in beads:
         cand = Side.build(bead.candidate_raw, bead.candidate_spans)
         src = Side.build(bead.source_raw, bead.source_spans)
-        scope: Scope = "inserted" if not bead.source_spans else "cross-language" if bead.cross_language else "same-language"
+        scope: Scope = (
+            "inserted" if not bead.source_spans else "cross-language" if bead.cross_language else "same-language"
+        )
         context = BeadContext(
-            bead=bead.bead_index, candidate=cand, source=src, scope=scope,
-            source_language=bead.source_language or "", candidate_language=bead.candidate_language or "",
-            source_pack=pack_for(bead.source_language), candidate_pack=pack_for(bead.candidate_language),
+            bead=bead.bead_index,
+            candidate=cand,
+            source=src,
+            scope=scope,
+            source_language=bead.source_language or "",
+            candidate_language=bead.candidate_language or "",
+            source_pack=pack_for(bead.source_language),
+            candidate_pack=pack_for(bead.candidate_language),
             word_pieces=word_pieces,
         )
         if scope == "same-language" and cand.words:
@@ -170,14 +189,16 @@ def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | N
         num_bad=num_bad,
         num_ok=num_ok,
         name_bad=name_evidence(pair, src_bag, pack),
-        foreign=foreign_words(pair.cand, src_bag, word_pieces, english=pack is not None and pack.code == "en",
-                              skip=pair.exact),
+        foreign=foreign_words(
+            pair.cand, src_bag, word_pieces, english=pack is not None and pack.code == "en", skip=pair.exact
+        ),
         neg=negation_evidence(pair, pack.negation_cues) if pack is not None else (),
     )
 
 
-def word_feature_matrices(contexts: Sequence[BeadContext], embedder: Embedder,
-                          tokens: Mapping[str, TokenVectors] | None = None) -> list[np.ndarray]:
+def word_feature_matrices(
+    contexts: Sequence[BeadContext], embedder: Embedder, tokens: Mapping[str, TokenVectors] | None = None
+) -> list[np.ndarray]:
     """The learned flagger's feature matrix of each same-language context (one batched pass
     over the texts not in ``tokens``); also what bench/train_flagger.py trains on."""
     sides = [s for c in contexts for s in (c.candidate, c.source)]
@@ -193,7 +214,9 @@ def word_feature_matrices(contexts: Sequence[BeadContext], embedder: Embedder,
     return out
 
 
-def skipped_checks(source_language: str, candidate_language: str, cross_language: bool) -> tuple[tuple[str, ...], str | None]:
+def skipped_checks(
+    source_language: str, candidate_language: str, cross_language: bool
+) -> tuple[tuple[str, ...], str | None]:
     """The checks that cannot run for want of a language pack, and a note for the report saying why."""
     scope: Scope = "cross-language" if cross_language else "same-language"
     languages = (candidate_language, source_language) if cross_language else (candidate_language,)
@@ -207,17 +230,28 @@ def skipped_checks(source_language: str, candidate_language: str, cross_language
     )
 
 
-def flag_document(source: Document, candidate: Document, beads: Sequence[Bead], *, embedder: Embedder,
-                  embedded: Embedded, cross_language: bool) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
+def flag_document(
+    source: Document,
+    candidate: Document,
+    beads: Sequence[Bead],
+    *,
+    embedder: Embedder,
+    embedded: Embedded,
+    cross_language: bool,
+) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
     """Every flag of a checked pair: bead checks on matched beads and on inserted sentences (one
     batched model pass), then the document checks. Returns the flags in reading order and the
     names of the checks that ran."""
     inputs = [
         BeadInput(
-            source.raw, tuple(source.sentences[i] for i in b.source),
-            candidate.raw, tuple(candidate.sentences[j] for j in b.candidate),
-            bead_index=k, cross_language=cross_language,
-            source_language=source.language, candidate_language=candidate.language,
+            source.raw,
+            tuple(source.sentences[i] for i in b.source),
+            candidate.raw,
+            tuple(candidate.sentences[j] for j in b.candidate),
+            bead_index=k,
+            cross_language=cross_language,
+            source_language=source.language,
+            candidate_language=candidate.language,
         )
         # Words left in another language are errors wherever they sit, inserted sentences
         # included (the "disienten" in kim-arrives' tail, past the end of the partial source).

@@ -9,8 +9,9 @@ languages' packs are there.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Mapping, Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -108,10 +109,18 @@ class BeadCheck(Protocol):
         needs_pack: it cannot run without the language's pack (the report then says so).
     """
 
-    name: str
-    kinds: tuple[str, ...]
-    scopes: frozenset[Scope]
-    needs_pack: bool
+    # Read-only properties, so that plain class attributes satisfy the protocol.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+
+    @property
+    def scopes(self) -> frozenset[Scope]: ...
+
+    @property
+    def needs_pack(self) -> bool: ...
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:
         """Flags for this bead; ``claimed`` holds candidate words earlier checks flagged."""
@@ -130,8 +139,10 @@ class DocumentContext:
 class DocumentCheck(Protocol):
     """A check over whole beads (gaps, outliers). Register it in ``mtcheck.checks.DOCUMENT_CHECKS``."""
 
-    name: str
-    kinds: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
 
-    def run(self, context: DocumentContext) -> list[Flag]:
-        ...
+    @property
+    def kinds(self) -> tuple[str, ...]: ...
+
+    def run(self, context: DocumentContext) -> list[Flag]: ...

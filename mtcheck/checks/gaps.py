@@ -8,7 +8,7 @@ they are already counted in coverage and listed in every report.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..text import shorten
 from ..types import Bead, Document, Flag, Span
@@ -42,15 +42,29 @@ def gap_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[Flag
             at = cand.sentences[before.candidate[-1]].end
             words = len(_WORD.findall(text.text))
             flags.append(
-                Flag("omission", "major" if words >= MAJOR_GAP_WORDS else "minor", Span(at, at, ""), text,
-                     0.8 if words >= MAJOR_GAP_WORDS else 0.5, f"source sentence missing: {shorten(text.text, 70)!r}", index)
+                Flag(
+                    "omission",
+                    "major" if words >= MAJOR_GAP_WORDS else "minor",
+                    Span(at, at, ""),
+                    text,
+                    0.8 if words >= MAJOR_GAP_WORDS else 0.5,
+                    f"source sentence missing: {shorten(text.text, 70)!r}",
+                    index,
+                )
             )
         else:
             text = side_span(cand, bead.candidate)
             words = len(_WORD.findall(text.text))
             flags.append(
-                Flag("addition", "major" if words >= MAJOR_GAP_WORDS else "minor", text, None,
-                     0.7 if words >= MAJOR_GAP_WORDS else 0.4, f"no counterpart in the source: {shorten(text.text, 70)!r}", index)
+                Flag(
+                    "addition",
+                    "major" if words >= MAJOR_GAP_WORDS else "minor",
+                    text,
+                    None,
+                    0.7 if words >= MAJOR_GAP_WORDS else 0.4,
+                    f"no counterpart in the source: {shorten(text.text, 70)!r}",
+                    index,
+                )
             )
     return flags
 

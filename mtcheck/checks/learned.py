@@ -60,7 +60,8 @@ class LearnedCheck:
                 kind, msg = "addition", f"{quote(cspan.text)} has no counterpart in the source"
             else:
                 kind, msg = "mistranslation", f"{quote(cspan.text)} where the source has {quote(counterpart.text)}"
-            flags.append(Flag(kind, "major" if level == 2 else "minor", cspan, counterpart, min(1.0, score), msg,
-                              context.bead))
+            flags.append(
+                Flag(kind, "major" if level == 2 else "minor", cspan, counterpart, min(1.0, score), msg, context.bead)
+            )
             k = j
         return CheckResult(tuple(flags))

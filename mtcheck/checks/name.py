@@ -12,8 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..spans.pair import Pair
 from ..lang import LanguagePack, is_stopword, word_key
+from ..spans.pair import Pair
 from ..spans.words import Side, fold, main_script, sentence_initial, shares_stem, strip_punct
 from ..text import quote
 from ..types import Flag, Span
@@ -63,10 +63,22 @@ class NameCheck:
             cspan = cand.words_span(k, k + 1)
             counterpart = pair.source_chunk(k)
             sev = "major" if p_major[k] >= th["major"] else "minor"
-            msg = (f"name {quote(cspan.text)} where the source has {quote(counterpart.text)}" if counterpart
-                   else f"name {quote(cspan.text)} does not appear in the source")
-            flags.append(Flag("name", sev, cspan, counterpart, float(p_major[k] if sev == "major" else p_any[k]),
-                              msg, context.bead))
+            msg = (
+                f"name {quote(cspan.text)} where the source has {quote(counterpart.text)}"
+                if counterpart
+                else f"name {quote(cspan.text)} does not appear in the source"
+            )
+            flags.append(
+                Flag(
+                    "name",
+                    sev,
+                    cspan,
+                    counterpart,
+                    float(p_major[k] if sev == "major" else p_any[k]),
+                    msg,
+                    context.bead,
+                )
+            )
         return CheckResult(tuple(flags), frozenset(taken - claimed))
 
 
@@ -79,8 +91,17 @@ def _kept_latin_word_flags(cand: Side, src: Side, bead: int) -> list[Flag]:
         if len(word) >= 2 and word.lower() not in cand_lower:
             sspan = src.span(m.start(), m.end())
             cspan = cand.span(0, len(cand.text))
-            flags.append(Flag("name", "minor", cspan, sspan, 0.5,
-                              f"the source's {quote(word)} does not appear in the candidate", bead))
+            flags.append(
+                Flag(
+                    "name",
+                    "minor",
+                    cspan,
+                    sspan,
+                    0.5,
+                    f"the source's {quote(word)} does not appear in the candidate",
+                    bead,
+                )
+            )
     return flags
 
 
@@ -109,8 +130,17 @@ def _name_flags(context: BeadContext, cand: Side, src: Side) -> list[Flag]:
             run += 1
         if run - k >= 2 and not any(similar(strip_punct(cand.word(i))) for i in range(k, run)):
             cspan = cand.words_span(k, run)
-            flags.append(Flag("name", "minor", cspan, src_span, 0.4,
-                              f"name {quote(cspan.text)} has no similar name in the source", context.bead))
+            flags.append(
+                Flag(
+                    "name",
+                    "minor",
+                    cspan,
+                    src_span,
+                    0.4,
+                    f"name {quote(cspan.text)} has no similar name in the source",
+                    context.bead,
+                )
+            )
         k = max(run, k + 1)
     return flags
 

@@ -10,7 +10,7 @@ characters are found with a list of common words that contain one without negati
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..spans.pair import Pair
 from ..spans.words import base_language, main_script, strip_punct
@@ -61,7 +61,7 @@ def negation_evidence(pair: Pair, cues: frozenset[str]) -> tuple[tuple[str, int,
             out.append(("added", k, k + 1, None))
     elif len(c_hits) < len(s_hits):
         # source cue words the candidate lacks: locate them through the opcodes
-        matched_src = set()
+        matched_src: set[int] = set()
         for tag, _i1, _i2, j1, j2 in pair.opcodes:
             if tag == "equal":
                 matched_src.update(range(j1, j2))
@@ -97,8 +97,17 @@ class NegationCheck:
             else:
                 counterpart = src.words_span(j, j + 1)
                 msg = f"negation dropped: the source has {quote(counterpart.text)}, the candidate {quote(cspan.text)}"
-            flags.append(Flag("negation", "major", cspan, counterpart, float(max(0.7, scores.p_major[ks].max())),
-                              msg, context.bead))
+            flags.append(
+                Flag(
+                    "negation",
+                    "major",
+                    cspan,
+                    counterpart,
+                    float(max(0.7, scores.p_major[ks].max())),
+                    msg,
+                    context.bead,
+                )
+            )
         return CheckResult(tuple(flags), frozenset(taken - claimed))
 
 
@@ -120,10 +129,28 @@ def _cross_language_flags(context: BeadContext) -> list[Flag]:
     if c_hits and s_count == 0:
         for k in c_hits:
             cspan = cand.words_span(k, k + 1)
-            flags.append(Flag("negation", "minor", cspan, src_span, 0.5,
-                              f"negation {quote(cspan.text)} but the source has none", context.bead))
+            flags.append(
+                Flag(
+                    "negation",
+                    "minor",
+                    cspan,
+                    src_span,
+                    0.5,
+                    f"negation {quote(cspan.text)} but the source has none",
+                    context.bead,
+                )
+            )
     elif s_count and not c_hits:
         cspan = cand.span(0, len(cand.text))
-        flags.append(Flag("negation", "minor", cspan, src_span, 0.5,
-                          "the source has a negation and the candidate has none", context.bead))
+        flags.append(
+            Flag(
+                "negation",
+                "minor",
+                cspan,
+                src_span,
+                0.5,
+                "the source has a negation and the candidate has none",
+                context.bead,
+            )
+        )
     return flags

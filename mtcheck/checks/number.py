@@ -29,9 +29,10 @@ def number_evidence(pair: Pair, words: NumberWords | None) -> tuple[tuple[tuple[
         ks = [k for k, (ws, we) in enumerate(cand.words) if ws < m.end and we > m.start]
         if m.key not in src_keys:
             bad.append((m.start, m.end, m.key))
-        elif m.written_in_digits and all(not strip_punct(cw[k]).isalpha()
-                                         or strip_punct(cw[k]).lower() in ("am", "pm", "oclock", "o'clock", "hrs")
-                                         for k in ks):
+        elif m.written_in_digits and all(
+            not strip_punct(cw[k]).isalpha() or strip_punct(cw[k]).lower() in ("am", "pm", "oclock", "o'clock", "hrs")
+            for k in ks
+        ):
             ok.extend(ks)
     return tuple(bad), tuple(ok)
 
@@ -57,8 +58,11 @@ class NumberCheck:
             counterpart = pair.source_chunk(ks[0])
             cspan = cand.span(s, e)
             score = float(max(0.6, scores.p_major[ks].max()))
-            msg = (f"number {quote(cspan.text)} where the source has {quote(counterpart.text)}" if counterpart
-                   else f"number {quote(cspan.text)} does not appear in the source")
+            msg = (
+                f"number {quote(cspan.text)} where the source has {quote(counterpart.text)}"
+                if counterpart
+                else f"number {quote(cspan.text)} does not appear in the source"
+            )
             flags.append(Flag("number", "major", cspan, counterpart, score, msg, context.bead))
         return CheckResult(tuple(flags), frozenset(taken - claimed))
 
@@ -75,9 +79,23 @@ def _cross_language_flags(context: BeadContext) -> list[Flag]:
     src_keys = number_keys(src.text, words=src_words)
     for m in extract_numbers(cand.text, words=cand_words):
         if m.key not in src_keys:
-            if src_words is None and re.fullmatch(r"\d{1,2}", m.key) and int(m.key) <= 12 and not re.search(r"\d", src.text):
+            if (
+                src_words is None
+                and re.fullmatch(r"\d{1,2}", m.key)
+                and int(m.key) <= 12
+                and not re.search(r"\d", src.text)
+            ):
                 continue  # small numbers are often written as words in a source we cannot read
             cspan = cand.span(m.start, m.end)
-            flags.append(Flag("number", "major", cspan, src_span, 0.7,
-                              f"number {quote(cspan.text)} does not appear in the source", context.bead))
+            flags.append(
+                Flag(
+                    "number",
+                    "major",
+                    cspan,
+                    src_span,
+                    0.7,
+                    f"number {quote(cspan.text)} does not appear in the source",
+                    context.bead,
+                )
+            )
     return flags

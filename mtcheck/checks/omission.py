@@ -35,6 +35,15 @@ class OmissionCheck:
             cspan = cand.span(at, at)
             major = len(content) >= scores.thresholds.get("omission_major_words", 5)
             score = min(0.95, 0.3 + 0.15 * len(content))
-            flags.append(Flag("omission", "major" if major else "minor", cspan, sspan, score,
-                              f"the source's {quote(sspan.text)} is missing here", context.bead))
+            flags.append(
+                Flag(
+                    "omission",
+                    "major" if major else "minor",
+                    cspan,
+                    sspan,
+                    score,
+                    f"the source's {quote(sspan.text)} is missing here",
+                    context.bead,
+                )
+            )
         return CheckResult(tuple(flags))

@@ -8,7 +8,7 @@ small flags.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -32,7 +32,7 @@ def outlier_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[
     cutoff = min(median - OUTLIER_MADS * mad, OUTLIER_CEILING)
     flags = []
     for index, bead in enumerate(beads):
-        if bead.is_gap or bead.similarity >= cutoff:
+        if bead.similarity is None or bead.similarity >= cutoff:  # gaps have no similarity
             continue
         how_far = (median - bead.similarity) / mad
         flags.append(

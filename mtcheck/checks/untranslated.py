@@ -18,8 +18,15 @@ def untranslated_flag(cand: Side, k: int, level: str, source: Span | None, bead:
     """The flag for candidate word ``k`` found in another language; a major finding is at least
     0.6 confident and a minor one 0.3, whatever the learned flagger thinks of the word."""
     cspan = cand.words_span(k, k + 1)
-    return Flag("untranslated", level, cspan, source, float(max(0.6 if level == "major" else 0.3, p_major)),
-                f"{quote(cspan.text)} looks like another language than the rest of the text", bead)
+    return Flag(
+        "untranslated",
+        level,
+        cspan,
+        source,
+        float(max(0.6 if level == "major" else 0.3, p_major)),
+        f"{quote(cspan.text)} looks like another language than the rest of the text",
+        bead,
+    )
 
 
 class UntranslatedCheck:
@@ -34,19 +41,31 @@ class UntranslatedCheck:
             src = context.source
             src_span = src.span(0, len(src.text)) if src.text else None
             src_bag = {strip_punct(w).lower() for w in src.text.split()}
-            return CheckResult(tuple(
-                Flag("untranslated", "major", cand.words_span(k, k + 1), src_span, 0.8,
-                     f"{quote(cand.words_span(k, k + 1).text)} is in another script than the rest of the text",
-                     context.bead)
-                for k, level in foreign_words(cand, src_bag, None, english=False).items()
-                if level == "major"
-            ))
+            return CheckResult(
+                tuple(
+                    Flag(
+                        "untranslated",
+                        "major",
+                        cand.words_span(k, k + 1),
+                        src_span,
+                        0.8,
+                        f"{quote(cand.words_span(k, k + 1).text)} is in another script than the rest of the text",
+                        context.bead,
+                    )
+                    for k, level in foreign_words(cand, src_bag, None, english=False).items()
+                    if level == "major"
+                )
+            )
         if context.scope == "inserted":
             english = base_language(context.candidate_language) == "en"
             found = foreign_words(cand, set(), context.word_pieces, english=english)
-            return CheckResult(tuple(
-                untranslated_flag(cand, k, level, None, context.bead) for k, level in found.items() if level == "major"
-            ))
+            return CheckResult(
+                tuple(
+                    untranslated_flag(cand, k, level, None, context.bead)
+                    for k, level in found.items()
+                    if level == "major"
+                )
+            )
         pair, evidence, scores = context.same_language()
         flags = []
         taken = set(claimed)

@@ -11,7 +11,7 @@ Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error (a bug: 
 
 from __future__ import annotations
 
-import _thread
+import contextlib
 import os
 import signal
 import sys
@@ -53,13 +53,13 @@ def _on_signal(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _redeliver_interrupt(unraisable: "sys.UnraisableHookArgs") -> None:
+def _redeliver_interrupt(unraisable: sys.UnraisableHookArgs) -> None:
     """A KeyboardInterrupt raised inside a finalizer (``__del__``) cannot propagate: Python prints
-    "Exception ignored in ..." with a traceback and carries on. Say nothing and deliver it again
-    a moment later, from another thread, so that it lands once the finalizer (and this hook)
-    have returned and ends the run as any other interrupt does."""
+    "Exception ignored in ..." with a traceback and carries on. Say nothing and send the signal
+    again a moment later, from another thread, so that it lands once the finalizer (and this
+    hook) have returned, wakes a blocking call, and ends the run as any other interrupt does."""
     if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        later = threading.Timer(0.01, _thread.interrupt_main)
+        later = threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGINT))
         later.daemon = True
         later.start()
         return
@@ -68,10 +68,8 @@ def _redeliver_interrupt(unraisable: "sys.UnraisableHookArgs") -> None:
 
 def _say(message: str) -> None:
     """One line on standard error, even if Python's stream objects are in a bad state."""
-    try:
+    with contextlib.suppress(OSError):
         os.write(2, f"mtcheck: {message}\n".encode("utf-8", "backslashreplace"))
-    except OSError:
-        pass
 
 
 def main() -> None:
@@ -88,7 +86,7 @@ def main() -> None:
         _say("interrupted; no report was written")
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else EXIT_INTERNAL
-    except Exception as exc:  # noqa: BLE001 - a bug; say so in one line, exit 3
+    except Exception as exc:
         if os.environ.get("MTCHECK_DEBUG"):
             raise
         _say(f"internal error: {type(exc).__name__}: {exc} (please report this; MTCHECK_DEBUG=1 shows the traceback)")

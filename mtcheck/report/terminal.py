@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..types import Document, Report
 from ..text import shorten, visible
+from ..types import Document, Report
 from .views import gap_beads, worst_flags, worst_matched_beads
 
 
@@ -43,11 +43,14 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
     figures.add_row("divergence", f"{s.divergence:.3f}", "(0 = same meaning throughout, 1 = nothing matched)")
     figures.add_row("divergence of aligned text", f"{s.divergence_aligned:.3f}", "(matched beads only)")
     figures.add_row(
-        "coverage", f"source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%}",
+        "coverage",
+        f"source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%}",
         f"({s.omissions} omitted, {s.insertions} inserted sentences)",
     )
     if s.mean_similarity is not None:
-        figures.add_row("mean similarity", f"{s.mean_similarity:.3f}", f"over {s.beads - s.omissions - s.insertions} matched beads")
+        figures.add_row(
+            "mean similarity", f"{s.mean_similarity:.3f}", f"over {s.beads - s.omissions - s.insertions} matched beads"
+        )
     for name, value in s.corpus_scores:
         figures.add_row(f"corpus {name}", f"{value:.1f}", "")
     figures.add_row("flags", f"{s.flags_major} major, {s.flags_minor} minor", f"penalty {s.penalty:g}")
@@ -63,14 +66,20 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         table.add_column("message")
         for f in flags:
             table.add_row(
-                f.severity, f.kind, f"{f.score:.2f}",
-                _safe(f"{shorten(f.candidate.text, 40)!r} @{f.candidate.start}"), _safe(shorten(f.message, 70)),
+                f.severity,
+                f.kind,
+                f"{f.score:.2f}",
+                _safe(f"{shorten(f.candidate.text, 40)!r} @{f.candidate.start}"),
+                _safe(shorten(f.message, 70)),
             )
         console.print(table)
 
     worst = worst_matched_beads(report, top)
     if worst:
-        table = Table(title=f"Least similar aligned sentences ({len(worst)} of {s.beads - s.omissions - s.insertions})", title_justify="left")
+        table = Table(
+            title=f"Least similar aligned sentences ({len(worst)} of {s.beads - s.omissions - s.insertions})",
+            title_justify="left",
+        )
         table.add_column("#", justify="right")
         table.add_column("kind")
         table.add_column("sim", justify="right")
@@ -80,9 +89,12 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         for view in worst:
             chrf = view.bead.score("chrf")
             table.add_row(
-                str(view.index), view.bead.kind, f"{view.bead.similarity:.2f}",
+                str(view.index),
+                view.bead.kind,
+                f"{view.bead.similarity:.2f}",
                 "-" if chrf is None else f"{chrf:.0f}",
-                _safe(shorten(view.source_text, 60)), _safe(shorten(view.candidate_text, 60)),
+                _safe(shorten(view.source_text, 60)),
+                _safe(shorten(view.candidate_text, 60)),
             )
         console.print(table)
 
@@ -90,7 +102,11 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
     if gaps:
         console.print(f"[bold]Unmatched sentences[/] ({len(gaps)}):")
         for view in gaps[:top]:
-            side, text = ("omitted from candidate", view.source_text) if view.bead.source else ("only in candidate", view.candidate_text)
+            side, text = (
+                ("omitted from candidate", view.source_text)
+                if view.bead.source
+                else ("only in candidate", view.candidate_text)
+            )
             console.print(f"  #{view.index} {side}: {_safe(shorten(text, 90))}")
         if len(gaps) > top:
             console.print(f"  ... and {len(gaps) - top} more (see the JSON or Markdown report)")

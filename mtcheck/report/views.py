@@ -43,5 +43,3 @@ def worst_flags(report: Report, limit: int | None = None) -> list[Flag]:
     """Flags, major before minor, then by confidence, then reading order."""
     ranked = sorted(report.flags, key=lambda f: (f.severity != "major", -f.score, f.candidate.start))
     return ranked[:limit]
-
-

@@ -3,9 +3,9 @@ features and the checks turn into flags (see :mod:`mtcheck.checks`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)

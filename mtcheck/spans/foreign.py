@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Callable, Sequence
+
+import numpy as np
 
 from .words import Side, main_script, script_of, strip_punct
 
@@ -23,9 +25,42 @@ WordPieces = Callable[[str], int]
 _NB_LANGUAGES = ("es", "fr", "de", "it", "pt", "nl", "ca", "ro", "sv", "da", "pl", "id", "tl", "af")
 # English derivational endings: a long English word the vocabulary splits is usually one of these
 _EN_SUFFIXES = (
-    "ing", "ed", "ly", "tion", "tions", "sion", "ness", "ment", "ments", "able", "ible", "ism",
-    "ist", "ists", "ize", "ized", "ise", "ised", "ous", "ful", "less", "er", "ers", "est", "s",
-    "ity", "ance", "ence", "ship", "ward", "wise", "al", "ic", "ical", "ive", "ure",
+    "ing",
+    "ed",
+    "ly",
+    "tion",
+    "tions",
+    "sion",
+    "ness",
+    "ment",
+    "ments",
+    "able",
+    "ible",
+    "ism",
+    "ist",
+    "ists",
+    "ize",
+    "ized",
+    "ise",
+    "ised",
+    "ous",
+    "ful",
+    "less",
+    "er",
+    "ers",
+    "est",
+    "s",
+    "ity",
+    "ance",
+    "ence",
+    "ship",
+    "ward",
+    "wise",
+    "al",
+    "ic",
+    "ical",
+    "ive",
+    "ure",
 )
 
 
@@ -59,8 +94,10 @@ def _non_english_margin(word: str) -> float:
     return max(loglik(lang) for lang in _NB_LANGUAGES) - loglik("en")
 
 
-def foreign_word(word: str, script: str, source_bag: set[str], word_pieces: WordPieces | None, english: bool) -> str | None:
-    """"major" for a word in another script than the text's, or (English texts) one that reads
+def foreign_word(
+    word: str, script: str, source_bag: set[str], word_pieces: WordPieces | None, english: bool
+) -> str | None:
+    """ "major" for a word in another script than the text's, or (English texts) one that reads
     clearly non-English; "minor" for one that may be; None otherwise."""
     core = strip_punct(word)
     if not core or core.lower() in source_bag:
@@ -83,8 +120,14 @@ def foreign_word(word: str, script: str, source_bag: set[str], word_pieces: Word
     return "major" if margin >= 12 else "minor" if margin >= 6 else None
 
 
-def foreign_words(side: Side, source_bag: set[str], word_pieces: WordPieces | None, *, english: bool,
-                  skip: Sequence[bool] | None = None) -> dict[int, str]:
+def foreign_words(
+    side: Side,
+    source_bag: set[str],
+    word_pieces: WordPieces | None,
+    *,
+    english: bool,
+    skip: Sequence[bool] | np.ndarray | None = None,
+) -> dict[int, str]:
     """Word index -> "major"/"minor" for the words of ``side`` that look untranslated.
 
     Args:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -25,15 +26,47 @@ from .words import is_punct, sentence_initial, strip_punct
 
 # The column order of the packaged weights; changing it means retraining (bench/train_flagger.py).
 FEATURES = (
-    "exact", "loose", "inbag", "maxcos", "ctxcos", "chunkcos", "stop", "cap", "num", "punct",
-    "relpos", "loglen", "chunk", "isadd", "srcchunk", "sentcos", "lenratio", "unmatched_frac",
-    "prev_exact", "next_exact", "prev_maxcos", "next_maxcos", "num_bad", "neg", "name_bad",
-    "foreign", "first", "unm_maxcos", "unm_stop", "unm_cap",
+    "exact",
+    "loose",
+    "inbag",
+    "maxcos",
+    "ctxcos",
+    "chunkcos",
+    "stop",
+    "cap",
+    "num",
+    "punct",
+    "relpos",
+    "loglen",
+    "chunk",
+    "isadd",
+    "srcchunk",
+    "sentcos",
+    "lenratio",
+    "unmatched_frac",
+    "prev_exact",
+    "next_exact",
+    "prev_maxcos",
+    "next_maxcos",
+    "num_bad",
+    "neg",
+    "name_bad",
+    "foreign",
+    "first",
+    "unm_maxcos",
+    "unm_stop",
+    "unm_cap",
 )
 
 
-def word_features(pair: Pair, evidence: Evidence, words: np.ndarray, swords: np.ndarray, sentcos: float,
-                  is_stop: Callable[[str], bool]) -> np.ndarray:
+def word_features(
+    pair: Pair,
+    evidence: Evidence,
+    words: np.ndarray,
+    swords: np.ndarray,
+    sentcos: float,
+    is_stop: Callable[[str], bool],
+) -> np.ndarray:
     """The feature matrix (candidate words x FEATURES) of one same-language pair; ``is_stop`` is
     the language's stopword test."""
     cand, src = pair.cand, pair.src
@@ -105,7 +138,7 @@ def word_features(pair: Pair, evidence: Evidence, words: np.ndarray, swords: np.
     return F
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_model(path: str | None = None) -> dict[str, Any]:
     """The flagger weights: the packaged ones, or those in the JSON file at ``path``."""
     if path:
@@ -118,7 +151,7 @@ def load_model(path: str | None = None) -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def flagger_fingerprint() -> str:
     """sha256 prefix of the packaged flagger weights, for the report signature."""
     import hashlib

@@ -9,8 +9,9 @@ chunk, and a chunk's source side is the flag's counterpart.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
 import numpy as np
 
 from ..types import Span
@@ -31,12 +32,12 @@ class Pair:
     loose: np.ndarray  # candidate word matched after normalisation (exact implies loose)
 
     @classmethod
-    def align(cls, cand: Side, src: Side, key: Callable[[str], str]) -> "Pair":
+    def align(cls, cand: Side, src: Side, key: Callable[[str], str]) -> Pair:
         """Align the words of ``cand`` and ``src``; ``key`` folds a word to its spelling key
         (the language pack's: case, punctuation and spelling variants)."""
         opcodes, exact, loose = _align_words(cand, src, key)
         chunk_of = [0] * len(cand.words)
-        for c, (tag, i1, i2, _, _) in enumerate(opcodes):
+        for c, (_tag, i1, i2, _, _) in enumerate(opcodes):
             for i in range(i1, i2):
                 chunk_of[i] = c
         return cls(cand, src, opcodes, chunk_of, exact, loose)
@@ -52,7 +53,7 @@ class Pair:
         """Candidate words standing where source word ``j`` is: the replacing chunk, or the words on
         either side of the place it was dropped from."""
         n = len(self.cand.words)
-        for tag, i1, i2, j1, j2 in self.opcodes:
+        for _tag, i1, i2, j1, j2 in self.opcodes:
             if j1 <= j < j2:
                 if i2 > i1:
                     return i1, i2
@@ -70,7 +71,7 @@ def _align_words(cand: Side, src: Side, key: Callable[[str], str]) -> tuple[list
     ck = [key(w) or w for w in cw]
     sk = [key(w) or w for w in sw]
     sm = difflib.SequenceMatcher(None, ck, sk, autojunk=False)
-    opcodes = sm.get_opcodes()
+    opcodes: list[Opcode] = list(sm.get_opcodes())
     loose = np.zeros(len(cw), dtype=bool)
     for tag, i1, i2, _, _ in opcodes:
         if tag == "equal":

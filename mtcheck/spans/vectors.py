@@ -10,7 +10,7 @@ embedder falls back to static vectors: each word embedded alone.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -42,8 +42,7 @@ def _static_word_vectors(embedder: Embedder, sides: Sequence[Side]) -> tuple[lis
     sent = embedder.encode([s.text for s in sides]) if sides else np.zeros((0, 1))
     dim = sent.shape[1] if len(sides) else 1
     words = [
-        np.stack([table[s.word(k)] for k in range(len(s.words))]) if s.words else np.zeros((0, dim))
-        for s in sides
+        np.stack([table[s.word(k)] for k in range(len(s.words))]) if s.words else np.zeros((0, dim)) for s in sides
     ]
     return words, np.asarray(sent, dtype=np.float32)
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..lang.base import strip_punct
 from ..types import Span
@@ -33,7 +33,7 @@ class Side:
     words: list[tuple[int, int]]  # word offsets into ``text``
 
     @classmethod
-    def build(cls, raw: str, spans: Sequence[Span]) -> "Side":
+    def build(cls, raw: str, spans: Sequence[Span]) -> Side:
         parts, pieces, pos = [], [], 0
         for k, sp in enumerate(spans):
             if k:
@@ -135,8 +135,19 @@ def script_of(ch: str) -> str:
     if ch.isascii():
         return "latin" if ch.isalpha() else ""
     name = unicodedata.name(ch, "")
-    for script in ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "CYRILLIC", "ARABIC", "GREEK", "HEBREW",
-                   "THAI", "DEVANAGARI", "LATIN"):
+    for script in (
+        "CJK",
+        "HIRAGANA",
+        "KATAKANA",
+        "HANGUL",
+        "CYRILLIC",
+        "ARABIC",
+        "GREEK",
+        "HEBREW",
+        "THAI",
+        "DEVANAGARI",
+        "LATIN",
+    ):
         if name.startswith(script) or f" {script} " in f" {name} ":
             return {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK"}.get(script, script.lower())
     return ""
@@ -150,4 +161,4 @@ def main_script(text: str) -> str:
             sc = script_of(ch)
             if sc:
                 counts[sc] = counts.get(sc, 0) + 1
-    return max(counts, key=counts.get) if counts else "latin"
+    return max(counts, key=lambda script: counts[script]) if counts else "latin"
