@@ -7,7 +7,7 @@ highlight lands on exactly the characters read from disk.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,11 @@ class Bead:
         }
 
 
-FLAG_KINDS = ("mistranslation", "omission", "addition", "untranslated", "number", "name", "negation")
-SEVERITIES = ("major", "minor")
+#: What a flag says went wrong; checks declare the kinds they raise (mtcheck.checks).
+FlagKind = Literal["mistranslation", "omission", "addition", "untranslated", "number", "name", "negation"]
+Severity = Literal["major", "minor"]
+FLAG_KINDS: tuple[FlagKind, ...] = get_args(FlagKind)
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
 
 @dataclass(frozen=True)
@@ -150,8 +153,8 @@ class Flag:
         bead: index of the bead the flag belongs to.
     """
 
-    kind: str
-    severity: str
+    kind: FlagKind
+    severity: Severity
     candidate: Span
     source: Span | None
     score: float

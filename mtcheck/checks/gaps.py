@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..text import shorten
-from ..types import Bead, Document, Flag, Span
+from ..types import Bead, Document, Flag, FlagKind, Span
 from .context import DocumentContext
 
 #: A gap sentence with at least this many words is a major omission/addition.
@@ -71,7 +71,7 @@ def gap_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[Flag
 
 class GapCheck:
     name = "interior-gaps"
-    kinds = ("omission", "addition")
+    kinds: tuple[FlagKind, ...] = ("omission", "addition")
 
     def run(self, context: DocumentContext) -> list[Flag]:
         return gap_flags(context.beads, context.source, context.candidate)

@@ -13,14 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..text import quote
-from ..types import Flag
+from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
 
 
 class LearnedCheck:
     name = "learned"
     needs_pack = False
-    kinds = ("mistranslation", "addition")
+    kinds: tuple[FlagKind, ...] = ("mistranslation", "addition")
     scopes: frozenset[Scope] = frozenset({"same-language"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:
@@ -56,6 +56,7 @@ class LearnedCheck:
             counterpart = pair.source_chunk(k)
             # confidence that the words changed the meaning: the Major head, for both severities
             score = float(p_major[ks].max())
+            kind: FlagKind
             if tag == "delete" or counterpart is None:
                 kind, msg = "addition", f"{quote(cspan.text)} has no counterpart in the source"
             else:

@@ -16,7 +16,7 @@ from ..lang import LanguagePack, is_stopword, word_key
 from ..spans.pair import Pair
 from ..spans.words import Side, fold, main_script, sentence_initial, shares_stem, strip_punct
 from ..text import quote
-from ..types import Flag, Span
+from ..types import Flag, FlagKind, Severity, Span
 from .context import BeadContext, CheckResult, Scope
 
 
@@ -43,7 +43,7 @@ def name_evidence(pair: Pair, src_bag: set[str], pack: LanguagePack | None) -> t
 class NameCheck:
     name = "name"
     needs_pack = False
-    kinds = ("name",)
+    kinds: tuple[FlagKind, ...] = ("name",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:
@@ -62,7 +62,7 @@ class NameCheck:
             taken.add(k)
             cspan = cand.words_span(k, k + 1)
             counterpart = pair.source_chunk(k)
-            sev = "major" if p_major[k] >= th["major"] else "minor"
+            sev: Severity = "major" if p_major[k] >= th["major"] else "minor"
             msg = (
                 f"name {quote(cspan.text)} where the source has {quote(counterpart.text)}"
                 if counterpart

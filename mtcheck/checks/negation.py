@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from ..spans.pair import Pair
 from ..spans.words import base_language, main_script, strip_punct
 from ..text import quote
-from ..types import Flag
+from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
 
 # Chinese negation characters, and common words that contain one without negating anything.
@@ -75,7 +75,7 @@ def negation_evidence(pair: Pair, cues: frozenset[str]) -> tuple[tuple[str, int,
 class NegationCheck:
     name = "negation"
     needs_pack = True
-    kinds = ("negation",)
+    kinds: tuple[FlagKind, ...] = ("negation",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:

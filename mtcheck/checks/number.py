@@ -13,7 +13,7 @@ from ..numbers import NumberWords, extract_numbers, number_keys
 from ..spans.pair import Pair
 from ..spans.words import strip_punct
 from ..text import quote
-from ..types import Flag
+from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
 
 
@@ -40,7 +40,7 @@ def number_evidence(pair: Pair, words: NumberWords | None) -> tuple[tuple[tuple[
 class NumberCheck:
     name = "number"
     needs_pack = False
-    kinds = ("number",)
+    kinds: tuple[FlagKind, ...] = ("number",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from ..spans.words import is_punct
 from ..text import quote
-from ..types import Flag
+from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
 
 
 class OmissionCheck:
     name = "omission"
     needs_pack = True
-    kinds = ("omission",)
+    kinds: tuple[FlagKind, ...] = ("omission",)
     scopes: frozenset[Scope] = frozenset({"same-language"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:

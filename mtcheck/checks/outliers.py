@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..types import Bead, Document, Flag
+from ..types import Bead, Document, Flag, FlagKind
 from .context import DocumentContext
 from .gaps import side_span
 
@@ -51,7 +51,7 @@ def outlier_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[
 
 class OutlierCheck:
     name = "similarity-outliers"
-    kinds = ("mistranslation",)
+    kinds: tuple[FlagKind, ...] = ("mistranslation",)
 
     def run(self, context: DocumentContext) -> list[Flag]:
         return outlier_flags(context.beads, context.source, context.candidate)

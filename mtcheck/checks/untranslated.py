@@ -10,11 +10,13 @@ from __future__ import annotations
 from ..spans.foreign import foreign_words
 from ..spans.words import Side, base_language, strip_punct
 from ..text import quote
-from ..types import Flag, Span
+from ..types import Flag, FlagKind, Severity, Span
 from .context import BeadContext, CheckResult, Scope
 
 
-def untranslated_flag(cand: Side, k: int, level: str, source: Span | None, bead: int, p_major: float = 0.0) -> Flag:
+def untranslated_flag(
+    cand: Side, k: int, level: Severity, source: Span | None, bead: int, p_major: float = 0.0
+) -> Flag:
     """The flag for candidate word ``k`` found in another language; a major finding is at least
     0.6 confident and a minor one 0.3, whatever the learned flagger thinks of the word."""
     cspan = cand.words_span(k, k + 1)
@@ -32,7 +34,7 @@ def untranslated_flag(cand: Side, k: int, level: str, source: Span | None, bead:
 class UntranslatedCheck:
     name = "untranslated"
     needs_pack = False
-    kinds = ("untranslated",)
+    kinds: tuple[FlagKind, ...] = ("untranslated",)
     scopes: frozenset[Scope] = frozenset({"same-language", "cross-language", "inserted"})
 
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ..types import Severity
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -24,5 +26,5 @@ class Evidence:
     num_bad: tuple[tuple[int, int, str], ...] = ()
     num_ok: tuple[int, ...] = ()
     name_bad: tuple[int, ...] = ()
-    foreign: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
+    foreign: Mapping[int, Severity] = field(default_factory=lambda: MappingProxyType({}))
     neg: tuple[tuple[str, int, int, int | None], ...] = ()

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..types import Severity
 from .words import Side, main_script, script_of, strip_punct
 
 #: How many subword pieces a model's vocabulary splits a word into (TokenEmbedder.word_pieces).
@@ -96,7 +97,7 @@ def _non_english_margin(word: str) -> float:
 
 def foreign_word(
     word: str, script: str, source_bag: set[str], word_pieces: WordPieces | None, english: bool
-) -> str | None:
+) -> Severity | None:
     """ "major" for a word in another script than the text's, or (English texts) one that reads
     clearly non-English; "minor" for one that may be; None otherwise."""
     core = strip_punct(word)
@@ -127,7 +128,7 @@ def foreign_words(
     *,
     english: bool,
     skip: Sequence[bool] | np.ndarray | None = None,
-) -> dict[int, str]:
+) -> dict[int, Severity]:
     """Word index -> "major"/"minor" for the words of ``side`` that look untranslated.
 
     Args:
@@ -139,7 +140,7 @@ def foreign_words(
         skip: words not to judge (those difflib matched exactly in the source).
     """
     script = main_script(side.text)
-    out: dict[int, str] = {}
+    out: dict[int, Severity] = {}
     for k in range(len(side.words)):
         if skip is not None and skip[k]:
             continue
