@@ -125,32 +125,14 @@ def _cross_language_flags(context: BeadContext) -> list[Flag]:
         s_count = len(negation_count([src.word(k) for k in range(len(src.words))], context.source_pack.negation_cues))
     else:
         return []
-    flags: list[Flag] = []
     if c_hits and s_count == 0:
-        for k in c_hits:
-            cspan = cand.words_span(k, k + 1)
-            flags.append(
-                Flag(
-                    "negation",
-                    "minor",
-                    cspan,
-                    src_span,
-                    0.5,
-                    f"negation {quote(cspan.text)} but the source has none",
-                    context.bead,
-                )
-            )
+        found = [(cand.words_span(k, k + 1), "negation {} but the source has none") for k in c_hits]
     elif s_count and not c_hits:
-        cspan = cand.span(0, len(cand.text))
-        flags.append(
-            Flag(
-                "negation",
-                "minor",
-                cspan,
-                src_span,
-                0.5,
-                "the source has a negation and the candidate has none",
-                context.bead,
-            )
-        )
+        found = [(cand.span(0, len(cand.text)), "the source has a negation and the candidate has none")]
+    else:
+        found = []
+    flags = [
+        Flag("negation", "minor", cspan, src_span, 0.5, message.format(quote(cspan.text)), context.bead)
+        for cspan, message in found
+    ]
     return flags

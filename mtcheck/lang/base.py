@@ -16,6 +16,7 @@ from types import MappingProxyType
 
 __all__ = [
     "LanguagePack",
+    "curated_pack",
     "Mention",
     "frozen_map",
     "iso_stopwords",
@@ -34,8 +35,8 @@ _SCALES = frozenset({100.0, 1e3, 1e6, 1e9, 1e12})
 
 
 def strip_punct(word: str) -> str:
-    """Punctuation stripped exactly as ``mtcheck.spans.words.strip_punct`` does it: keep letters,
-    digits, apostrophes and hyphens, then trim apostrophes and hyphens from both ends."""
+    """Keep letters, digits, apostrophes and hyphens, then trim apostrophes and hyphens from both
+    ends ("“full," -> "full", "Kim’s" -> "Kim’s")."""
     return "".join(ch for ch in word if ch.isalnum() or ch in "'’-").strip("'’-")
 
 
@@ -290,3 +291,53 @@ def inflect(stems: Mapping[str, float], endings: Iterable[str]) -> dict[str, flo
     """Every stem with every ending: {"dritt": 3} x ("e", "en") -> {"dritte": 3, "dritten": 3}."""
     endings = tuple(endings)
     return {stem + ending: value for stem, value in stems.items() for ending in endings}
+
+
+def curated_pack(
+    *,
+    code: str,
+    name: str,
+    negation_cues: frozenset[str],
+    negation_note: str,
+    stopwords: frozenset[str],
+    removed: str,
+    number_words: Mapping[str, float],
+    ambiguous: frozenset[str],
+    months: Mapping[str, int],
+    weekdays: Mapping[str, int],
+    not_number_phrases: frozenset[str] = frozenset(),
+    spelling_note: str = "",
+) -> LanguagePack:
+    """A pack whose stopwords are a curated stopwordsiso list and whose numbers text2num reads
+    (Portuguese, Spanish, French, German); ``sources`` says where each field comes from.
+
+    Args:
+        negation_note: what the hand list of negation cues holds beyond the first list.
+        removed: what was taken out of (and added to) stopwordsiso's list, for ``sources``.
+        spelling_note: anything the spelling key does not fold, for ``sources``.
+    """
+    return LanguagePack(
+        code=code,
+        name=name,
+        negation_cues=negation_cues,
+        stopwords=stopwords,
+        number_words=float_map(number_words),
+        ambiguous_number_words=ambiguous,
+        months=frozen_map(months),
+        weekdays=frozen_map(weekdays),
+        sources=frozen_map(
+            {
+                "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
+                f"{removed} (mtcheck/lang/{code}.py REMOVED)",
+                "negation_cues": f"hand list ({negation_note})",
+                "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
+                "ambiguous_number_words": "hand list",
+                "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
+                "spelling_key": f"NFKC + lower case + punctuation strip{spelling_note}",
+                "months": "hand list (closed class)",
+                "weekdays": "hand list (closed class)",
+            }
+        ),
+        text2num_lang=code,
+        not_number_phrases=not_number_phrases,
+    )

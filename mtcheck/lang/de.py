@@ -14,12 +14,9 @@ and the Swiss "dreissig" are both in the table.
 from __future__ import annotations
 
 from .base import (
-    LanguagePack,
+    curated_pack,
     curated_stopwords,
-    float_map,
-    frozen_map,
     inflect,
-    iso_version,
     words,
 )
 
@@ -169,29 +166,15 @@ KEEP = words("ein eine einen einem einer eines")  # articles
 
 STOPWORDS, STOPWORDS_REMOVED = curated_stopwords("de", REMOVED, NUMBER_WORDS, keep=KEEP)
 
-PACK = LanguagePack(
+PACK = curated_pack(
     code="de",
     name="German",
     negation_cues=NEGATION_CUES,
+    negation_note="+ keinerlei, nirgends, nirgendwo, niemandem, niemanden, keins",
     stopwords=STOPWORDS,
-    number_words=float_map(NUMBER_WORDS),
-    ambiguous_number_words=AMBIGUOUS,
-    months=frozen_map(MONTHS),
-    weekdays=frozen_map(WEEKDAYS),
-    sources=frozen_map(
-        {
-            "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
-            f"minus {len(STOPWORDS_REMOVED)} letters, open-class and number words "
-            f"(mtcheck/lang/de.py REMOVED)",
-            "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["de"] (hand list) '
-            "+ keinerlei, nirgends, nirgendwo, niemandem, niemanden, keins",
-            "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
-            "ambiguous_number_words": "hand list",
-            "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
-            "spelling_key": "NFKC + lower case + punctuation strip",
-            "months": "hand list (closed class)",
-            "weekdays": "hand list (closed class)",
-        }
-    ),
-    text2num_lang="de",
+    removed=f"minus {len(STOPWORDS_REMOVED)} letters, open-class and number words",
+    number_words=NUMBER_WORDS,
+    ambiguous=AMBIGUOUS,
+    months=MONTHS,
+    weekdays=WEEKDAYS,
 )

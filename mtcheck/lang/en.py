@@ -1,11 +1,8 @@
-"""English: today's lists and behaviour, copied verbatim so that no measured figure moves.
+"""English: the lists the learned flagger was trained and measured with (moved here unchanged
+from the flagger's modules, so that no measured figure moved):
 
-Every list below is a copy of the one the flagger uses today (see ``sources``), and the tests in
-``tests/test_lang.py`` check that this pack gives the same answers as those functions:
-
-- ``spelling_key`` is ``mtcheck.spans.words.spelling_key`` (British -> American folding);
-- ``number_mentions`` is the word part of ``mtcheck.numbers.extract_numbers``: each number word
-  is its own mention, so "twenty-three" is 20 and 3 and "five billion" is 5 (the
+- ``spelling_key`` folds British spellings to American ones;
+- ``number_mentions`` reads each number word as its own mention, so "twenty-three" is 20 and 3 and "five billion" is 5 (the
   English lists do not merge multi-word numbers the way the other packs do, on purpose: the MQM
   evaluation set has "sixty-five", "five billion" and "first one", and merging would move its
   figures). Switching English to the text2num reader is a one-line change here (set
@@ -18,7 +15,7 @@ import re
 
 from .base import LanguagePack, Mention, frozen_map, words
 
-# mtcheck.spans.words.STOPWORDS, verbatim
+# the flagger's stopwords (they decide the "stop" feature the weights were trained on)
 STOPWORDS = words(
     """a an the and or but nor so yet for of to in on at by with from as into onto upon about
     above below over under between among through during before after since until than then
@@ -32,10 +29,10 @@ STOPWORDS = words(
     around along amid behind beyond near so-called mr mrs ms"""
 )
 
-# mtcheck.spans.checks.NEGATION_CUES["en"], verbatim
+# negation cues
 NEGATION_CUES = words("not no never nobody nothing none neither nor cannot without nowhere n't")
 
-# mtcheck.numbers._WORDS, verbatim
+# cardinals, ordinals and "half", "dozen"
 NUMBER_WORDS = {
     "zero": 0,
     "one": 1,
@@ -82,7 +79,7 @@ NUMBER_WORDS = {
     "half": 0.5,
     "dozen": 12,
 }
-# the words mtcheck.numbers.extract_numbers skips ("a second", "one of", "2.5 million")
+# number words that more often are something else ("a second", "one of", "2.5 million")
 AMBIGUOUS = words("second half hundred thousand million billion one")
 
 MONTHS = {
@@ -126,8 +123,8 @@ WEEKDAYS = {
 
 
 def american(w: str) -> str:
-    """The British -> American folding of ``mtcheck.spans.words.spelling_key``, verbatim, applied
-    to the plain key (NFKC, punctuation stripped, lower case, "’" as "'")."""
+    """British spellings folded to American ones, applied to the plain key (NFKC, punctuation
+    stripped, lower case, "’" as "'"); MQM raters do not count these as errors."""
     if len(w) > 4:
         w = re.sub(r"our(s|ed|ing|ite|ites|able)?$", r"or\1", w)
         w = re.sub(r"(?<=[a-z])is(e|ed|es|ing|ation|ations)$", r"iz\1", w)
@@ -145,7 +142,7 @@ _WORD_RE = re.compile(r"\b(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=Tr
 
 
 def read_numbers(text: str) -> list[Mention]:
-    """The word loop of ``mtcheck.numbers.extract_numbers``: one mention per number word."""
+    """One mention per number word (the reader the flagger's number features were measured with)."""
     out: list[Mention] = []
     for m in _WORD_RE.finditer(text):
         word = m.group(1).lower()
@@ -166,12 +163,12 @@ PACK = LanguagePack(
     weekdays=frozen_map(WEEKDAYS),
     sources=frozen_map(
         {
-            "stopwords": "mtcheck.spans.words.STOPWORDS (hand list), copied verbatim",
-            "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["en"] (hand list), copied verbatim',
-            "number_words": "mtcheck.numbers._WORDS (hand list), copied verbatim",
-            "ambiguous_number_words": "the words mtcheck.numbers.extract_numbers skips, copied verbatim",
-            "number_mentions": "mtcheck.numbers.extract_numbers word reader, copied (one word = one mention)",
-            "spelling_key": "mtcheck.spans.words.spelling_key (British -> American rules), copied verbatim",
+            "stopwords": "hand list (the one the learned flagger was trained with)",
+            "negation_cues": "hand list",
+            "number_words": "hand list",
+            "ambiguous_number_words": "hand list",
+            "number_mentions": "one word = one mention (as the flagger was measured)",
+            "spelling_key": "NFKC + lower case + punctuation strip + British -> American rules",
             "months": "hand list (closed class)",
             "weekdays": "hand list (closed class)",
         }

@@ -13,11 +13,8 @@ Spelling: NFKC + lower case + punctuation strip; accents are kept ("sólo"/"solo
 from __future__ import annotations
 
 from .base import (
-    LanguagePack,
+    curated_pack,
     curated_stopwords,
-    float_map,
-    frozen_map,
-    iso_version,
     words,
 )
 
@@ -200,29 +197,16 @@ KEEP = words("un una uno unos unas")  # articles and "uno" (pronoun)
 
 STOPWORDS, STOPWORDS_REMOVED = curated_stopwords("es", REMOVED, NUMBER_WORDS, keep=KEEP)
 
-PACK = LanguagePack(
+PACK = curated_pack(
     code="es",
     name="Spanish",
     negation_cues=NEGATION_CUES,
+    negation_note="+ ningunos, ningunas",
     stopwords=STOPWORDS,
-    number_words=float_map(NUMBER_WORDS),
-    ambiguous_number_words=AMBIGUOUS,
-    months=frozen_map(MONTHS),
-    weekdays=frozen_map(WEEKDAYS),
-    sources=frozen_map(
-        {
-            "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
-            f"minus {len(STOPWORDS_REMOVED)} digits, letters, open-class and number words "
-            f"(mtcheck/lang/es.py REMOVED)",
-            "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["es"] (hand list) + ningunos, ningunas',
-            "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
-            "ambiguous_number_words": "hand list",
-            "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
-            "spelling_key": "NFKC + lower case + punctuation strip",
-            "months": "hand list (closed class)",
-            "weekdays": "hand list (closed class)",
-        }
-    ),
-    text2num_lang="es",
+    removed=f"minus {len(STOPWORDS_REMOVED)} digits, letters, open-class and number words",
+    number_words=NUMBER_WORDS,
+    ambiguous=AMBIGUOUS,
+    months=MONTHS,
+    weekdays=WEEKDAYS,
     not_number_phrases=frozenset({"por ciento", "primer ministro", "primera ministra", "primeros ministros"}),
 )

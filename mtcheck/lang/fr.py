@@ -18,11 +18,8 @@ nine: in news text it is mostly the number.
 from __future__ import annotations
 
 from .base import (
-    LanguagePack,
+    curated_pack,
     curated_stopwords,
-    float_map,
-    frozen_map,
-    iso_version,
     words,
 )
 
@@ -173,30 +170,16 @@ KEEP = words("un une")  # articles
 
 STOPWORDS, STOPWORDS_REMOVED = curated_stopwords("fr", REMOVED, NUMBER_WORDS, keep=KEEP)
 
-PACK = LanguagePack(
+PACK = curated_pack(
     code="fr",
     name="French",
     negation_cues=NEGATION_CUES,
+    negation_note="+ non, nul, nulle, nullement, aucunement, guère",
     stopwords=STOPWORDS,
-    number_words=float_map(NUMBER_WORDS),
-    ambiguous_number_words=AMBIGUOUS,
-    months=frozen_map(MONTHS),
-    weekdays=frozen_map(WEEKDAYS),
-    sources=frozen_map(
-        {
-            "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
-            f"minus {len(STOPWORDS_REMOVED)} letters, open-class and number words "
-            f"(mtcheck/lang/fr.py REMOVED)",
-            "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["fr"] (hand list) '
-            "+ non, nul, nulle, nullement, aucunement, guère",
-            "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
-            "ambiguous_number_words": "hand list",
-            "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
-            "spelling_key": "NFKC + lower case + punctuation strip",
-            "months": "hand list (closed class)",
-            "weekdays": "hand list (closed class)",
-        }
-    ),
-    text2num_lang="fr",
+    removed=f"minus {len(STOPWORDS_REMOVED)} letters, open-class and number words",
+    number_words=NUMBER_WORDS,
+    ambiguous=AMBIGUOUS,
+    months=MONTHS,
+    weekdays=WEEKDAYS,
     not_number_phrases=frozenset({"pour cent", "premier ministre", "première ministre", "premiers ministres"}),
 )

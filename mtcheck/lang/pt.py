@@ -21,17 +21,14 @@ are likewise left out.
 from __future__ import annotations
 
 from .base import (
-    LanguagePack,
+    curated_pack,
     curated_stopwords,
-    float_map,
-    frozen_map,
     iso_stopwords,
-    iso_version,
     words,
 )
 
 NEGATION_CUES = words(
-    # mtcheck.spans.checks.NEGATION_CUES["pt"]
+    # the first hand list
     "não nunca nada ninguém nenhum nenhuma sem nem"
     # added: never, no (plural), neither
     " jamais nenhuns nenhumas tampouco"
@@ -201,31 +198,19 @@ ADDED = words(
 STOPWORDS, STOPWORDS_REMOVED = curated_stopwords("pt", REMOVED, NUMBER_WORDS, keep=KEEP, add=ADDED)
 STOPWORDS_ADDED = ADDED - iso_stopwords("pt")
 
-PACK = LanguagePack(
+PACK = curated_pack(
     code="pt",
     name="Portuguese",
     negation_cues=NEGATION_CUES,
+    negation_note="+ jamais, nenhuns, nenhumas, tampouco",
     stopwords=STOPWORDS,
-    number_words=float_map(NUMBER_WORDS),
-    ambiguous_number_words=AMBIGUOUS,
-    months=frozen_map(MONTHS),
-    weekdays=frozen_map(WEEKDAYS),
-    sources=frozen_map(
-        {
-            "stopwords": f"stopwordsiso {iso_version()} (MIT; data: the stopwords-iso collection, MIT), "
-            f"minus {len(STOPWORDS_REMOVED)} open-class and number words (mtcheck/lang/pt.py REMOVED), "
-            f"plus {len(STOPWORDS_ADDED)} function words it lacks (ADDED)",
-            "negation_cues": 'mtcheck.spans.checks.NEGATION_CUES["pt"] (hand list) + jamais, nenhuns, nenhumas, tampouco',
-            "number_words": "hand list, checked against text2num 3.1.0 (MIT) in tests/test_lang.py",
-            "ambiguous_number_words": "hand list",
-            "number_mentions": "text2num find_numbers (MIT), the hand table for words it does not know",
-            "spelling_key": "NFKC + lower case + punctuation strip (no pt-PT/pt-BR folding)",
-            "months": "hand list (closed class)",
-            "weekdays": "hand list (closed class)",
-        }
-    ),
-    text2num_lang="pt",
+    removed=f"minus {len(STOPWORDS_REMOVED)} open-class and number words, plus {len(STOPWORDS_ADDED)} function words it lacks (ADDED)",
+    number_words=NUMBER_WORDS,
+    ambiguous=AMBIGUOUS,
+    months=MONTHS,
+    weekdays=WEEKDAYS,
     not_number_phrases=words("primeiro-ministro primeira-ministra primeiros-ministros")
     | {"por cento"}
     | {w for w in WEEKDAYS if "-" in w},
+    spelling_note=" (no pt-PT/pt-BR folding)",
 )
