@@ -17,6 +17,7 @@ from types import MappingProxyType
 __all__ = [
     "LanguagePack",
     "curated_pack",
+    "numbered",
     "Mention",
     "frozen_map",
     "iso_stopwords",
@@ -341,3 +342,8 @@ def curated_pack(
         text2num_lang=code,
         not_number_phrases=not_number_phrases,
     )
+
+
+def numbered(*groups: str) -> dict[str, int]:
+    """Names numbered from 1 in order, each group the spellings of one ("januar jänner", "februar")."""
+    return {name: number for number, group in enumerate(groups, 1) for name in group.split()}

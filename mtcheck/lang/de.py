@@ -17,6 +17,7 @@ from .base import (
     curated_pack,
     curated_stopwords,
     inflect,
+    numbered,
     words,
 )
 
@@ -103,46 +104,23 @@ NUMBER_WORDS = {
 }
 AMBIGUOUS = words("ein eine einen einem einer eines halb halbe achten millionen milliarden billionen")
 
-MONTHS = {
-    "januar": 1,
-    "jänner": 1,
-    "februar": 2,
-    "feber": 2,
-    "märz": 3,
-    "april": 4,
-    "mai": 5,
-    "juni": 6,
-    "juli": 7,
-    "august": 8,
-    "september": 9,
-    "oktober": 10,
-    "november": 11,
-    "dezember": 12,
-    # abbreviations
-    "jan": 1,
-    "jän": 1,
-    "feb": 2,
-    "mär": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "okt": 10,
-    "nov": 11,
-    "dez": 12,
-}
-WEEKDAYS = {
-    "montag": 1,
-    "dienstag": 2,
-    "mittwoch": 3,
-    "donnerstag": 4,
-    "freitag": 5,
-    "samstag": 6,
-    "sonnabend": 6,
-    "sonntag": 7,
-}
+MONTHS = numbered(
+    "januar jänner jan jän",
+    "februar feber feb",
+    "märz mär",
+    "april apr",
+    "mai",
+    "juni jun",
+    "juli jul",
+    "august aug",
+    "september sep sept",
+    "oktober okt",
+    "november nov",
+    "dezember dez",
+)  # 1 = January
+WEEKDAYS = numbered(
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag sonnabend", "sonntag"
+)  # 1 = Monday
 
 # Taken out of stopwordsiso's German list (besides its number words, by rule):
 REMOVED = words(

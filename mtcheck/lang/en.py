@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .base import LanguagePack, Mention, frozen_map, words
+from .base import LanguagePack, Mention, frozen_map, numbered, words
 
 # the flagger's stopwords (they decide the "stop" feature the weights were trained on)
 STOPWORDS = words(
@@ -82,44 +82,22 @@ NUMBER_WORDS = {
 # number words that more often are something else ("a second", "one of", "2.5 million")
 AMBIGUOUS = words("second half hundred thousand million billion one")
 
-MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    # abbreviations; "may" and "march" are also ordinary words: a caller that must tell them
-    # apart has to look at capitals and context
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+MONTHS = numbered(
+    "january jan",
+    "february feb",
+    "march mar",
+    "april apr",
+    "may",
+    "june jun",
+    "july jul",
+    "august aug",
+    "september sep sept",
+    "october oct",
+    "november nov",
+    "december dec",
+)  # 1 = January
 # full names only: "sun", "sat" and "wed" are words
-WEEKDAYS = {
-    "monday": 1,
-    "tuesday": 2,
-    "wednesday": 3,
-    "thursday": 4,
-    "friday": 5,
-    "saturday": 6,
-    "sunday": 7,
-}
+WEEKDAYS = numbered("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # 1 = Monday
 
 
 def american(w: str) -> str:

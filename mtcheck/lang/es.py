@@ -15,6 +15,7 @@ from __future__ import annotations
 from .base import (
     curated_pack,
     curated_stopwords,
+    numbered,
     words,
 )
 
@@ -126,45 +127,23 @@ NUMBER_WORDS = {
 }
 AMBIGUOUS = words("un una uno segundo segunda cuarto medio media millones billones")
 
-MONTHS = {
-    "enero": 1,
-    "febrero": 2,
-    "marzo": 3,
-    "abril": 4,
-    "mayo": 5,
-    "junio": 6,
-    "julio": 7,
-    "agosto": 8,
-    "septiembre": 9,
-    "setiembre": 9,
-    "octubre": 10,
-    "noviembre": 11,
-    "diciembre": 12,
-    # abbreviations, without "mar" (sea)
-    "ene": 1,
-    "feb": 2,
-    "abr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "ago": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dic": 12,
-}
-WEEKDAYS = {
-    "lunes": 1,
-    "martes": 2,
-    "miércoles": 3,
-    "miercoles": 3,
-    "jueves": 4,
-    "viernes": 5,
-    "sábado": 6,
-    "sabado": 6,
-    "domingo": 7,
-}
+MONTHS = numbered(
+    "enero ene",
+    "febrero feb",
+    "marzo",
+    "abril abr",
+    "mayo may",
+    "junio jun",
+    "julio jul",
+    "agosto ago",
+    "septiembre setiembre sep sept",
+    "octubre oct",
+    "noviembre nov",
+    "diciembre dic",
+)  # 1 = January
+WEEKDAYS = numbered(
+    "lunes", "martes", "miércoles miercoles", "jueves", "viernes", "sábado sabado", "domingo"
+)  # 1 = Monday
 
 # Taken out of stopwordsiso's Spanish list (besides its number words, by rule):
 REMOVED = words(

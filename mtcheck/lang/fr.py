@@ -20,6 +20,7 @@ from __future__ import annotations
 from .base import (
     curated_pack,
     curated_stopwords,
+    numbered,
     words,
 )
 
@@ -105,38 +106,21 @@ NUMBER_WORDS = {
 }
 AMBIGUOUS = words("un une second seconde demi demie millions milliards billions")
 
-MONTHS = {
-    "janvier": 1,
-    "février": 2,
-    "mars": 3,
-    "avril": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "août": 8,
-    "septembre": 9,
-    "octobre": 10,
-    "novembre": 11,
-    "décembre": 12,
-    # abbreviations, without "sept" (seven)
-    "janv": 1,
-    "févr": 2,
-    "fév": 2,
-    "avr": 4,
-    "juil": 7,
-    "oct": 10,
-    "nov": 11,
-    "déc": 12,
-}
-WEEKDAYS = {
-    "lundi": 1,
-    "mardi": 2,
-    "mercredi": 3,
-    "jeudi": 4,
-    "vendredi": 5,
-    "samedi": 6,
-    "dimanche": 7,
-}
+MONTHS = numbered(
+    "janvier janv",
+    "février févr fév",
+    "mars",
+    "avril avr",
+    "mai",
+    "juin",
+    "juillet juil",
+    "août",
+    "septembre",
+    "octobre oct",
+    "novembre nov",
+    "décembre déc",
+)  # 1 = January
+WEEKDAYS = numbered("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")  # 1 = Monday
 
 # Taken out of stopwordsiso's French list (besides its number words, by rule):
 REMOVED = words(

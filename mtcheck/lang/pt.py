@@ -24,6 +24,7 @@ from .base import (
     curated_pack,
     curated_stopwords,
     iso_stopwords,
+    numbered,
     words,
 )
 
@@ -129,40 +130,23 @@ NUMBER_WORDS = {
 }
 AMBIGUOUS = words("um uma segundo segunda quarta quinta sexta quarto meio meia milhões bilhões biliões trilhões")
 
-MONTHS = {
-    "janeiro": 1,
-    "fevereiro": 2,
-    "março": 3,
-    "abril": 4,
-    "maio": 5,
-    "junho": 6,
-    "julho": 7,
-    "agosto": 8,
-    "setembro": 9,
-    "outubro": 10,
-    "novembro": 11,
-    "dezembro": 12,
-    # abbreviations, without "mar" (sea) and "dez" (ten)
-    "jan": 1,
-    "fev": 2,
-    "abr": 4,
-    "mai": 5,
-    "jun": 6,
-    "jul": 7,
-    "ago": 8,
-    "set": 9,
-    "out": 10,
-    "nov": 11,
-}
-WEEKDAYS = {
-    "segunda-feira": 1,
-    "terça-feira": 2,
-    "quarta-feira": 3,
-    "quinta-feira": 4,
-    "sexta-feira": 5,
-    "sábado": 6,
-    "domingo": 7,
-}
+MONTHS = numbered(
+    "janeiro jan",
+    "fevereiro fev",
+    "março",
+    "abril abr",
+    "maio mai",
+    "junho jun",
+    "julho jul",
+    "agosto ago",
+    "setembro set",
+    "outubro out",
+    "novembro nov",
+    "dezembro",
+)  # 1 = January
+WEEKDAYS = numbered(
+    "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"
+)  # 1 = Monday
 
 # Taken out of stopwordsiso's Portuguese list: open-class words whose omission is a real error.
 # (Its number words go too, by rule: see curated_stopwords.)
