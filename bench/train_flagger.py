@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import eval_mqm
 
-from mtcheck.checks import build_contexts, run_bead_checks, word_feature_matrices
+from mtcheck.checks import build_contexts, run_bead_checks, word_feature_matrices, word_vectors
 from mtcheck.checks.context import WordScores
 from mtcheck.config import SEVERITY_WEIGHTS
 from mtcheck.spans.model import FEATURES, predict
@@ -42,7 +42,7 @@ from mtcheck.summary import penalty
 def pair_features(rows, embedder):
     """(feature matrix, bead context without scores) per MQM row, from one batched model pass."""
     contexts = build_contexts(eval_mqm.bead_inputs(rows), embedder=embedder, with_scores=False)
-    return list(zip(word_feature_matrices(contexts, embedder), contexts))
+    return list(zip(word_feature_matrices(contexts, word_vectors(contexts, embedder)), contexts))
 
 
 def labels(context, row) -> tuple[np.ndarray, np.ndarray]:

@@ -127,9 +127,18 @@ class Signature:
     config: CheckConfig
     flagger: str
     metrics: tuple[str, ...]
+    checks: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, config: CheckConfig, embedder: _Named, metrics: Sequence[_Metric], *, flagger: str) -> Signature:
+    def of(
+        cls,
+        config: CheckConfig,
+        embedder: _Named,
+        metrics: Sequence[_Metric],
+        *,
+        flagger: str,
+        checks: Sequence[str] = (),
+    ) -> Signature:
         """The signature of a check run with ``config``, ``embedder`` and ``metrics``.
 
         Args:
@@ -137,6 +146,7 @@ class Signature:
             embedder: the model used (its name and weights' fingerprint).
             metrics: the surface metrics computed (none for cross-language pairs).
             flagger: the span flagger's weights fingerprint, or "off".
+            checks: the names of the checks that ran (from mtcheck.checks' registry).
         """
         from ._version import __version__
 
@@ -146,6 +156,7 @@ class Signature:
             config=config,
             flagger=flagger,
             metrics=tuple(f"{m.name}({m.signature()})" for m in metrics),
+            checks=tuple(checks),
         )
 
     def __str__(self) -> str:
@@ -158,6 +169,7 @@ class Signature:
             f"split:{'lines' if c.presplit else 'sentencex'}+clean:{'yes' if c.clean and not c.presplit else 'no'}",
             f"langdetect-seed:{c.langdetect_seed}",
             f"flagger:{self.flagger if c.flag_spans else 'off'}",
+            *([f"checks:{'+'.join(self.checks)}"] if self.checks and c.flag_spans else []),
             "weights:" + "+".join(f"{k}{v:g}" for k, v in c.severity_weights),
             *self.metrics,
         ]

@@ -97,7 +97,13 @@ def check(
         notes += [why] if why else []
     summary = summarise(src, cand, beads, flags, metrics, config)
     signature = str(
-        Signature.of(config, embedder, metrics, flagger=flagger_fingerprint() if config.flag_spans else "off")
+        Signature.of(
+            config,
+            embedder,
+            metrics,
+            flagger=flagger_fingerprint() if config.flag_spans else "off",
+            checks=check_names,
+        )
     )
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
     return Report(

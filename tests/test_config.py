@@ -91,3 +91,11 @@ def test_overrides_reach_the_check():
     assert dict(report.settings)["flag_spans"] is False
     assert "flagger:off" in report.signature and "bleu(" not in report.signature
     assert [name for name, _ in report.beads[0].scores] == ["chrf"]
+
+
+def test_signature_names_the_checks_that_ran():
+    names = ("number", "negation", "learned")
+    signed = str(Signature.of(CheckConfig(), Model(), [], flagger="sha256:f1a9", checks=names))
+    assert "|flagger:sha256:f1a9|checks:number+negation+learned|weights:" in signed
+    unflagged = str(Signature.of(CheckConfig(flag_spans=False), Model(), [], flagger="off", checks=names))
+    assert "checks:" not in unflagged and "|flagger:off|" in unflagged

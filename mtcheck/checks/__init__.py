@@ -29,7 +29,16 @@ from ..spans.pair import Pair
 from ..spans.vectors import contextual_word_vectors, word_pieces_of
 from ..spans.words import Side, strip_punct
 from ..types import Bead, Document, Flag, Span
-from .context import BeadCheck, BeadContext, CheckResult, DocumentCheck, DocumentContext, Scope, WordScores
+from .context import (
+    BeadCheck,
+    BeadContext,
+    CheckResult,
+    DocumentCheck,
+    DocumentContext,
+    Scope,
+    WordScores,
+    WordVectors,
+)
 from .gaps import GapCheck
 from .learned import LearnedCheck
 from .name import NameCheck, name_evidence
@@ -169,10 +178,11 @@ def build_contexts(
     if same and with_scores:
         model = load_model(model_path)
         th = {**model["thresholds"], **(thresholds or {})}
-        features = word_feature_matrices([contexts[k] for k in same], embedder, tokens)
-        for k, F in zip(same, features):
+        vectors = word_vectors([contexts[k] for k in same], embedder, tokens)
+        features = word_feature_matrices([contexts[k] for k in same], vectors)
+        for k, vecs, F in zip(same, vectors, features):
             scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
-            contexts[k] = replace(contexts[k], scores=scores)
+            contexts[k] = replace(contexts[k], vectors=vecs, scores=scores)
     return contexts
 
 
@@ -196,21 +206,29 @@ def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | N
     )
 
 
-def word_feature_matrices(
+def word_vectors(
     contexts: Sequence[BeadContext], embedder: Embedder, tokens: Mapping[str, TokenVectors] | None = None
-) -> list[np.ndarray]:
-    """The learned flagger's feature matrix of each same-language context (one batched pass
-    over the texts not in ``tokens``); also what bench/train_flagger.py trains on."""
+) -> list[WordVectors]:
+    """Contextual word vectors of both sides of each context, from one batched model pass over
+    the texts not in ``tokens``."""
     sides = [s for c in contexts for s in (c.candidate, c.source)]
     wvecs, svecs = contextual_word_vectors(embedder, sides, tokens)
+    return [
+        WordVectors(wvecs[2 * k], wvecs[2 * k + 1], float(svecs[2 * k] @ svecs[2 * k + 1]) if c.source.words else 0.0)
+        for k, c in enumerate(contexts)
+    ]
+
+
+def word_feature_matrices(contexts: Sequence[BeadContext], vectors: Sequence[WordVectors]) -> list[np.ndarray]:
+    """The learned flagger's feature matrix of each same-language context; also what
+    bench/train_flagger.py trains on."""
     out = []
-    for k, context in enumerate(contexts):
+    for context, vecs in zip(contexts, vectors):
         pair, evidence = context.alignment, context.evidence
         if pair is None or evidence is None:  # no candidate words: nothing to score
             out.append(np.zeros((0, len(FEATURES)), dtype=np.float32))
             continue
-        sentcos = float(svecs[2 * k] @ svecs[2 * k + 1]) if pair.src.words else 0.0
-        out.append(word_features(pair, evidence, wvecs[2 * k], wvecs[2 * k + 1], sentcos, context.is_stop))
+        out.append(word_features(pair, evidence, vecs.candidate, vecs.source, vecs.sentence_cosine, context.is_stop))
     return out
 
 

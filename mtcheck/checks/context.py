@@ -28,6 +28,21 @@ Scope = Literal["same-language", "cross-language", "inserted"]
 
 
 @dataclass(frozen=True)
+class WordVectors:
+    """Each word of a same-language bead read in its sentence by the model.
+
+    Attributes:
+        candidate: (candidate words, dim) L2-normalised contextual word vectors.
+        source: (source words, dim) the same for the source side.
+        sentence_cosine: the cosine between the two sides' sentence vectors.
+    """
+
+    candidate: np.ndarray
+    source: np.ndarray
+    sentence_cosine: float
+
+
+@dataclass(frozen=True)
 class WordScores:
     """The learned flagger's view of a same-language bead's candidate words.
 
@@ -58,6 +73,7 @@ class BeadContext:
         word_pieces: the embedder's subword splitter (judges all-ASCII foreign words), or None.
         alignment: same-language only: the word alignment.
         evidence: same-language only: the precise checks' findings.
+        vectors: same-language only: contextual word vectors of both sides.
         scores: same-language only: the learned flagger's probabilities.
     """
 
@@ -72,6 +88,7 @@ class BeadContext:
     word_pieces: WordPieces | None = None
     alignment: Pair | None = None
     evidence: Evidence | None = None
+    vectors: WordVectors | None = None
     scores: WordScores | None = None
 
     @property
