@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import mtcheck
@@ -276,6 +277,33 @@ def test_the_embedder_reads_a_long_text_whole():
     head_only, whole = embedder.encode([LONG, LONG + tail])
     assert embedder.count_tokens([LONG + tail])[0] > 2 * embedder.window
     assert float(head_only @ whole) < 0.97  # a cut text would embed exactly like its head
+
+
+@pytest.mark.model
+def test_a_merged_bead_longer_than_the_window_keeps_word_vectors_to_its_end():
+    # Two sentences that fit the window alone but not joined (a 1-2 or 2-1 bead): read whole,
+    # the words past the 256th word piece had no vectors and were judged blind.
+    from mtcheck.embed import get_embedder
+    from mtcheck.spans.vectors import contextual_word_vectors
+    from mtcheck.spans.words import Side
+    from mtcheck.types import Span
+
+    first = (
+        "The ministry said that " + ", and ".join(f"the team visited factory {i} in the east" for i in range(14)) + "."
+    )
+    second = (
+        "Officials added that "
+        + ", and ".join(f"the team inspected plant {i} near the border" for i in range(14))
+        + "."
+    )
+    raw = first + "\n" + second
+    side = Side.build(raw, (Span.of(raw, 0, len(first)), Span.of(raw, len(first) + 1, len(raw))))
+    embedder = get_embedder("all-MiniLM-L6-v2")
+    assert max(embedder.count_tokens([first, second])) <= embedder.window < embedder.count_tokens([side.text])[0]
+    (words,), sentences = contextual_word_vectors(embedder, [side])
+    norms = np.linalg.norm(words, axis=1)
+    assert len(words) == len(side.words) and norms.min() > 0.99  # every word, the last ones too
+    assert abs(float(np.linalg.norm(sentences[0])) - 1.0) < 1e-5
 
 
 def test_fit_to_window_cuts_at_clause_breaks_and_covers_every_character():

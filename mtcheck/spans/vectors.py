@@ -61,8 +61,28 @@ def contextual_word_vectors(
         return _static_word_vectors(embedder, sides)
     table: dict[str, TokenVectors] = dict(known or {})
     missing = [t for t in dict.fromkeys(side.text for side in sides) if t not in table]
-    table.update(zip(missing, embedder.encode_tokens(missing)))
+    # A side of several sentences too long for the model's window as one text would lose the
+    # word vectors of its end: it is read sentence by sentence instead.
+    sizes = dict(zip(missing, embedder.count_tokens(missing)))
+    too_long = {side.text: side for side in sides if len(side.pieces) > 1 and sizes.get(side.text, 0) > embedder.window}
+    parts = {side.text[js : js + n] for side in too_long.values() for js, _, n in side.pieces}
+    whole = [t for t in missing if t not in too_long]
+    needed = list(dict.fromkeys([*whole, *(p for p in sorted(parts) if p not in table and p not in whole)]))
+    table.update(zip(needed, embedder.encode_tokens(needed)))
+    for text, side in too_long.items():
+        table[text] = _joined(table, side)
     dim = next(iter(table.values())).sentence.shape[0] if table else 1
     words = [_word_vectors(side, table[side.text].offsets, table[side.text].vectors, dim) for side in sides]
     sentences = np.stack([table[side.text].sentence for side in sides]) if sides else np.zeros((0, dim), np.float32)
     return words, np.asarray(sentences, dtype=np.float32)
+
+
+def _joined(table: Mapping[str, TokenVectors], side: Side) -> TokenVectors:
+    """The word pieces of a side's sentences, each read on its own, as one text's."""
+    pieces = [(js, table[side.text[js : js + n]]) for js, _, n in side.pieces]
+    sentence = np.sum([kept.sentence for _, kept in pieces], axis=0)
+    return TokenVectors(
+        offsets=np.concatenate([kept.offsets + js for js, kept in pieces]),
+        vectors=np.concatenate([kept.vectors for _, kept in pieces]),
+        sentence=sentence / max(float(np.linalg.norm(sentence)), 1e-12),
+    )
