@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     t_load = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    all_flags = flag_beads(bead_inputs(rows), embedder=embedder, config=config, model_path=args.model_path)
+    all_flags = flag_beads(bead_inputs(rows), embedder=embedder, model_path=args.model_path)
     t_flag = time.perf_counter() - t0
     t0 = time.perf_counter()
     emb = embedder.encode([r["reference"] for r in rows] + [r["hypothesis"] for r in rows])

@@ -220,7 +220,7 @@ def test_mqm_slice_beats_difflib():
     from mtcheck.embed import get_embedder
 
     rows = eval_mqm.load_rows(split="test", limit=60)
-    flags = flag_beads(eval_mqm.bead_inputs(rows), embedder=get_embedder("all-MiniLM-L6-v2"), config=CheckConfig())
+    flags = flag_beads(eval_mqm.bead_inputs(rows), embedder=get_embedder("all-MiniLM-L6-v2"))
     ours = eval_mqm.span_prf(rows, [eval_mqm.flags_to_pred(f) for f in flags])
     base = eval_mqm.span_prf(rows, [eval_mqm.difflib_unmatched(r["hypothesis"], r["reference"]) for r in rows])
     assert ours["major"][2] > base["major"][2], (ours, base)

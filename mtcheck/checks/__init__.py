@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
 
 import numpy as np
 
@@ -114,7 +113,6 @@ def flag_beads(
     beads: Sequence[BeadInput],
     *,
     embedder: Embedder,
-    config: Any = None,
     model_path: str | None = None,
     thresholds: Mapping[str, float] | None = None,
     tokens: Mapping[str, TokenVectors] | None = None,
@@ -125,7 +123,6 @@ def flag_beads(
         beads: the beads; a bead with several sentences on a side is read as one text (its
             sentences joined by a space), and every flag's offsets point into the raw texts.
         embedder: a TokenEmbedder gives contextual word vectors; any other gives static ones.
-        config: a CheckConfig (unused fields are ignored); may be None.
         model_path: a flagger JSON other than the packaged one (for training and tests).
         thresholds: override the packaged "major"/"minor" probability thresholds.
         tokens: word-piece vectors the embed stage already has, by sentence text
