@@ -44,6 +44,9 @@ def summarise(
         hyps = [cand.joined(b.candidate) for b in matched]
         refs = [src.joined(b.source) for b in matched]
         corpus_scores = tuple((m.name, m.corpus(hyps, refs)) for m in metrics)
+    total_penalty = penalty(flags, config.severity_weights)
+    # per 100 words of what was checked, so that a long article is not worse for being long
+    candidate_words = sum(len(s.text.split()) for s in cand.sentences)
     return Summary(
         divergence=_divergence(weights, quality),
         coverage_source=covered_src / len(src.sentences),
@@ -52,7 +55,8 @@ def summarise(
         beads=len(beads),
         omissions=sum(1 for b in beads if not b.candidate),
         insertions=sum(1 for b in beads if not b.source),
-        penalty=penalty(flags, config.severity_weights),
+        penalty=total_penalty,
+        penalty_per_100_words=100.0 * total_penalty / max(candidate_words, 1),
         flags_major=sum(1 for f in flags if f.severity == "major"),
         flags_minor=sum(1 for f in flags if f.severity == "minor"),
         corpus_scores=corpus_scores,

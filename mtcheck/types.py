@@ -197,6 +197,7 @@ class Summary:
     flags_minor: int = 0
     corpus_scores: tuple[tuple[str, float], ...] = ()
     divergence_aligned: float = 0.0
+    penalty_per_100_words: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -209,6 +210,7 @@ class Summary:
             "omissions": self.omissions,
             "insertions": self.insertions,
             "penalty": round(self.penalty, 4),
+            "penalty_per_100_words": round(self.penalty_per_100_words, 4),
             "flags_major": self.flags_major,
             "flags_minor": self.flags_minor,
             "corpus_scores": {k: round(v, 4) for k, v in self.corpus_scores},

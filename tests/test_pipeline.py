@@ -302,3 +302,22 @@ def test_two_threads_sharing_one_embedder_give_the_sequential_reports():
         concurrent = list(pool.map(run, names))
     assert concurrent == sequential
     assert json.loads(sequential[0])["flags"] and not json.loads(sequential[1])["flags"]
+
+
+@pytest.mark.model
+def test_penalty_per_100_words_compares_articles_of_any_length(pair_report):
+    report = pair_report("kim-arrives")
+    words = sum(len(s.text.split()) for s in report.candidate.sentences)
+    s = report.summary
+    assert s.penalty > 0 and s.penalty_per_100_words == pytest.approx(100 * s.penalty / words)
+    assert pair_report("kim-support-control").summary.penalty_per_100_words == 0
+    # the same article twice over has twice the penalty and the same rate
+    source = (
+        "He met Putin at the cosmodrome on Wednesday.\n\nKim boarded his personal train from the capital on "
+        "Sunday afternoon.\n\nThe talks lasted four hours."
+    )
+    candidate = source.replace("boarded his personal train", "addressed his private exercise")
+    once = mtcheck.check(source, candidate).summary
+    twice = mtcheck.check(source + "\n\n" + source, candidate + "\n\n" + candidate).summary
+    assert once.penalty > 0 and twice.penalty == 2 * once.penalty
+    assert twice.penalty_per_100_words == pytest.approx(once.penalty_per_100_words)

@@ -37,7 +37,7 @@ def render_markdown(report: Report, **_options) -> str:
         f"- model: {_code(report.model)}",
         f"- divergence: **{s.divergence:.3f}** (aligned text only: {s.divergence_aligned:.3f})",
         f"- coverage: source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%} ({s.omissions} omitted, {s.insertions} inserted)",
-        f"- flags: {s.flags_major} major, {s.flags_minor} minor; penalty {s.penalty:g}",
+        f"- flags: {s.flags_major} major, {s.flags_minor} minor; penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
     ]
     lines += [f"- corpus {name}: {value:.1f}" for name, value in s.corpus_scores]
     lines += [f"- note: {_cell(note)}" for note in report.notes]

@@ -53,7 +53,11 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         )
     for name, value in s.corpus_scores:
         figures.add_row(f"corpus {name}", f"{value:.1f}", "")
-    figures.add_row("flags", f"{s.flags_major} major, {s.flags_minor} minor", f"penalty {s.penalty:g}")
+    figures.add_row(
+        "flags",
+        f"{s.flags_major} major, {s.flags_minor} minor",
+        f"penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
+    )
     console.print(figures)
 
     flags = worst_flags(report, top)
