@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .config import CheckConfig
 from .errors import InputError, OutputError
-from .segment import build_document, document_from_lines
+from .segment import document_from_text
 from .types import Document
 
 log = logging.getLogger("mtcheck")
@@ -355,10 +355,7 @@ def read_document(path: str | Path, config: CheckConfig, *, encoding: str | None
             when it cannot be decoded).
     """
     raw, encoding = read_text(path, max_bytes=config.max_bytes, encoding=encoding)
-    if config.presplit:
-        doc = document_from_lines(raw, path=str(path), encoding=encoding, seed=config.langdetect_seed)
-    else:
-        doc = build_document(raw, path=str(path), encoding=encoding, clean=config.clean, seed=config.langdetect_seed)
+    doc = document_from_text(raw, config, path=str(path), encoding=encoding)
     if not doc.sentences:
         raise InputError(f"{path}: no text left to check once page junk was set aside")
     return doc

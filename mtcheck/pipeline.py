@@ -12,7 +12,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .align import Alignment, align
-from .checks import flag_document, skipped_checks
+from .checks import flag_document
 from .config import CheckConfig, Signature
 from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError
@@ -89,12 +89,10 @@ def check(
     flags: tuple[Flag, ...] = ()
     check_names: tuple[str, ...] = ()
     if config.flag_spans:
-        flags, check_names = flag_document(
+        flags, check_names, check_notes = flag_document(
             src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language
         )
-        skipped, why = skipped_checks(src.language, cand.language, cross_language)
-        check_names = tuple(name for name in check_names if name not in skipped)
-        notes += [why] if why else []
+        notes += check_notes
     summary = summarise(src, cand, beads, flags, metrics, config)
     signature = str(
         Signature.of(

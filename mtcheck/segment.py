@@ -301,7 +301,7 @@ def document_from_lines(raw: str, *, path: str | None = None, encoding: str | No
     return Document(raw, sentences, (), language, path, encoding)
 
 
-def document_from_sentences(sentences: Sequence[str], seed: int = 0) -> Document:
+def document_from_sentences(sentences: Sequence[str], seed: int = 0, what: str = "") -> Document:
     """A Document from a list of sentences (the Python API's list input).
 
     The raw text is the sentences joined by newlines; each sentence is one Span exactly as
@@ -310,10 +310,11 @@ def document_from_sentences(sentences: Sequence[str], seed: int = 0) -> Document
     Args:
         sentences: the sentences, in order.
         seed: langdetect's seed.
+        what: which side the list is ("source"), to name it in errors.
 
     Raises:
-        InputError: the list is empty, or an item is not a string or is blank (it would have
-            nothing to align, and dropping it would shift every later index).
+        InputError: the list is empty, or an item is not a string, holds a lone surrogate, or is
+            blank (it would have nothing to align, and dropping it would shift every later index).
     """
     if isinstance(sentences, str):
         raise InputError("give a list of sentences, not one string")
@@ -322,10 +323,12 @@ def document_from_sentences(sentences: Sequence[str], seed: int = 0) -> Document
     spans: list[Span] = []
     start = 0
     for i, sentence in enumerate(sentences):
+        name = f"{what} sentence {i}".lstrip()
         if not isinstance(sentence, str):
-            raise InputError(f"sentence {i} is a {type(sentence).__name__}, not a string")
+            raise InputError(f"{name} is not a string but {type(sentence).__name__}")
+        _refuse_surrogates(sentence, name)
         if not sentence.strip():
-            raise InputError(f"sentence {i} is empty or only whitespace")
+            raise InputError(f"{name} is empty or only whitespace")
         spans.append(Span(start, start + len(sentence), sentence))
         start += len(sentence) + 1  # the joining newline
     raw = "\n".join(sentences)
@@ -356,6 +359,16 @@ Side = str | Sequence[str] | Document
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def document_from_text(
+    raw: str, config: CheckConfig, *, path: str | None = None, encoding: str | None = None
+) -> Document:
+    """A Document from running text as the settings say: one sentence per line if
+    ``config.presplit``, else cleaned (if ``config.clean``) and split."""
+    if config.presplit:
+        return document_from_lines(raw, path=path, encoding=encoding, seed=config.langdetect_seed)
+    return build_document(raw, path=path, encoding=encoding, clean=config.clean, seed=config.langdetect_seed)
+
+
 def as_document(side: Side, config: CheckConfig, what: str) -> Document:
     """Turn what the caller gave for one side into a Document.
 
@@ -369,16 +382,9 @@ def as_document(side: Side, config: CheckConfig, what: str) -> Document:
         _refuse_surrogates(side, f"the {what} text")
         if not side.strip():
             raise InputError(f"the {what} text is empty")
-        if config.presplit:
-            doc = document_from_lines(side, seed=config.langdetect_seed)
-        else:
-            doc = build_document(side, clean=config.clean, seed=config.langdetect_seed)
+        doc = document_from_text(side, config)
     elif isinstance(side, (list, tuple)):
-        for i, sentence in enumerate(side):
-            if not isinstance(sentence, str):
-                raise InputError(f"{what} sentence {i} is not a string but {type(sentence).__name__}")
-            _refuse_surrogates(sentence, f"{what} sentence {i}")
-        doc = document_from_sentences(side, seed=config.langdetect_seed)
+        doc = document_from_sentences(side, seed=config.langdetect_seed, what=what)
     else:
         raise InputError(
             f"{what} must be the article as a string, a list of sentences or a Document, not {type(side).__name__}"
@@ -406,5 +412,6 @@ __all__ = [
     "document_from_sentences",
     "fit_to_window",
     "as_document",
+    "document_from_text",
     "Side",
 ]

@@ -190,7 +190,7 @@ def test_document_from_sentences():
     [
         ([], "the list of sentences is empty"),
         (["One.", "  "], "sentence 1 is empty or only whitespace"),
-        (["One.", 2], "sentence 1 is a int, not a string"),
+        (["One.", 2], "sentence 1 is not a string but int"),
         ("One. Two.", "give a list of sentences, not one string"),
     ],
 )

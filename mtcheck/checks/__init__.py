@@ -253,10 +253,10 @@ def flag_document(
     embedder: Embedder,
     embedded: Embedded,
     cross_language: bool,
-) -> tuple[tuple[Flag, ...], tuple[str, ...]]:
+) -> tuple[tuple[Flag, ...], tuple[str, ...], tuple[str, ...]]:
     """Every flag of a checked pair: bead checks on matched beads and on inserted sentences (one
-    batched model pass), then the document checks. Returns the flags in reading order and the
-    names of the checks that ran."""
+    batched model pass), then the document checks. Returns the flags in reading order, the names
+    of the checks that ran, and notes for the report (checks skipped for want of a language pack)."""
     inputs = [
         BeadInput(
             source.raw,
@@ -278,4 +278,6 @@ def flag_document(
     for check in DOCUMENT_CHECKS:
         flags += check.run(document)
     flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
-    return tuple(flags), check_names(cross_language)
+    skipped, why = skipped_checks(source.language, candidate.language, cross_language)
+    ran = tuple(name for name in check_names(cross_language) if name not in skipped)
+    return tuple(flags), ran, (why,) if why else ()

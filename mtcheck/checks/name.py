@@ -16,7 +16,7 @@ from ..lang import LanguagePack, is_stopword, word_key
 from ..spans.pair import Pair
 from ..spans.words import Side, fold, main_script, sentence_initial, shares_stem, strip_punct
 from ..text import quote
-from ..types import Flag, FlagKind, Severity, Span
+from ..types import Flag, FlagKind, Severity
 from .context import BeadContext, CheckResult, Scope
 
 
@@ -49,8 +49,8 @@ class NameCheck:
     def run(self, context: BeadContext, claimed: frozenset[int]) -> CheckResult:
         if context.scope == "cross-language":
             if main_script(context.source.text) != "latin":
-                return CheckResult(tuple(_kept_latin_word_flags(context.candidate, context.source, context.bead)))
-            return CheckResult(tuple(_name_flags(context, context.candidate, context.source)))
+                return CheckResult(tuple(_kept_latin_word_flags(context)))
+            return CheckResult(tuple(_name_flags(context)))
         pair, evidence, scores = context.same_language()
         cand = pair.cand
         th, p_major, p_any = scores.thresholds, scores.p_major, scores.p_any
@@ -82,8 +82,9 @@ class NameCheck:
         return CheckResult(tuple(flags), frozenset(taken - claimed))
 
 
-def _kept_latin_word_flags(cand: Side, src: Side, bead: int) -> list[Flag]:
+def _kept_latin_word_flags(context: BeadContext) -> list[Flag]:
     """Latin-script words a non-Latin source writes (names, acronyms) should survive translation."""
+    cand, src = context.candidate, context.source
     flags: list[Flag] = []
     cand_lower = cand.text.lower()
     for m in re.finditer(r"[A-Za-z][A-Za-z0-9.&'-]*[A-Za-z0-9]", src.text):
@@ -99,20 +100,21 @@ def _kept_latin_word_flags(cand: Side, src: Side, bead: int) -> list[Flag]:
                     sspan,
                     0.5,
                     f"the source's {quote(word)} does not appear in the candidate",
-                    bead,
+                    context.bead,
                 )
             )
     return flags
 
 
-def _name_flags(context: BeadContext, cand: Side, src: Side) -> list[Flag]:
+def _name_flags(context: BeadContext) -> list[Flag]:
     """Multi-word names in the candidate ("Hirokazu Matsuno") with no similar word in the source.
 
     A name whose every part has no similar source word (accents folded, difflib ratio >= 0.6) is
     flagged; one similar part (in any source word) is enough to trust it ("Joint Chiefs" /
     "Estado-Maior Conjunto").
     """
-    src_span: Span | None = src.span(0, len(src.text)) if src.text else None
+    cand, src = context.candidate, context.source
+    src_span = src.whole()
     # every source word, split at hyphens, any case: "sul-coreanos" vouches for "South Korean"
     src_words = {fold(w) for w in re.findall(r"[^\W\d_]+", src.text)}
     if not src_words:

@@ -114,7 +114,7 @@ class NegationCheck:
 def _cross_language_flags(context: BeadContext) -> list[Flag]:
     """One side negates and the other has no negation at all."""
     cand, src = context.candidate, context.source
-    src_span = src.span(0, len(src.text)) if src.text else None
+    src_span = src.whole()
     if context.candidate_pack is None:
         return []
     cw = [cand.word(k) for k in range(len(cand.words))]

@@ -72,7 +72,7 @@ def _cross_language_flags(context: BeadContext) -> list[Flag]:
     numbers written as words when both languages have a pack ("three" where the source has
     "dois")."""
     cand, src = context.candidate, context.source
-    src_span = src.span(0, len(src.text)) if src.text else None
+    src_span = src.whole()
     flags: list[Flag] = []
     src_words = context.source_pack.number_mentions if context.source_pack is not None else None
     cand_words = context.candidate_pack.number_mentions if context.candidate_pack is not None and src_words else None

@@ -41,21 +41,18 @@ class UntranslatedCheck:
         cand = context.candidate
         if context.scope == "cross-language":
             src = context.source
-            src_span = src.span(0, len(src.text)) if src.text else None
+            src_span = src.whole()
             src_bag = {strip_punct(w).lower() for w in src.text.split()}
+            spans = [
+                cand.words_span(k, k + 1)
+                for k, level in foreign_words(cand, src_bag, None, english=False).items()
+                if level == "major"
+            ]
+            message = "{} is in another script than the rest of the text"
             return CheckResult(
                 tuple(
-                    Flag(
-                        "untranslated",
-                        "major",
-                        cand.words_span(k, k + 1),
-                        src_span,
-                        0.8,
-                        f"{quote(cand.words_span(k, k + 1).text)} is in another script than the rest of the text",
-                        context.bead,
-                    )
-                    for k, level in foreign_words(cand, src_bag, None, english=False).items()
-                    if level == "major"
+                    Flag("untranslated", "major", span, src_span, 0.8, message.format(quote(span.text)), context.bead)
+                    for span in spans
                 )
             )
         if context.scope == "inserted":

@@ -67,6 +67,10 @@ class Side:
         b = self.to_raw(end, end=True) if end > start else a
         return Span.of(self.raw, a, max(a, b))
 
+    def whole(self) -> Span | None:
+        """The whole side as one raw span (a cross-language flag's counterpart), None if empty."""
+        return self.span(0, len(self.text)) if self.text else None
+
     def words_span(self, i: int, j: int, *, trim: bool = True) -> Span:
         """Raw span of words i..j-1, with edge punctuation trimmed from words that have letters."""
         s, e = self.words[i][0], self.words[j - 1][1]
