@@ -10,7 +10,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PAIRS := kim-arrives missiles-pt-en kim-support-control
 
-.PHONY: setup demo lint test test-fast bench clean-venv
+.PHONY: setup demo lint test test-fast train-tagger bench clean-venv
 
 setup: $(VENV)/.installed
 
@@ -38,6 +38,12 @@ test: lint
 
 test-fast: setup
 	$(PY) -m pytest -q -m "not model"
+
+# Retrain the span tagger from ../shared/data/mqm-train and ship it into mtcheck/data/tagger
+# (about 70 minutes on 2 cores; prints its dev figures at the end).
+train-tagger: setup
+	$(PY) -m pip install -qq --disable-pip-version-check -e '.[train]'
+	$(PY) bench/train_tagger.py --epochs 3 --ref-mix --ted-ref both --synthetic --threads 1 --per-channel --ship --out bench/out/tagger
 
 bench: setup
 	$(PY) bench/bench_pipeline.py

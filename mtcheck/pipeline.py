@@ -12,7 +12,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .align import Alignment, align
-from .checks import flag_document
+from .checks import flag_document, flagger_for
 from .config import CheckConfig, Signature
 from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError
@@ -20,6 +20,7 @@ from .metrics import PairMetric, make_metrics
 from .refine import refine
 from .segment import Side, as_document, fit_to_window
 from .spans.model import flagger_fingerprint
+from .spans.tagger import tagger_fingerprint
 from .summary import summarise
 from .types import Bead, Document, Flag, Report
 
@@ -67,8 +68,11 @@ def check(
     src = _fit_model_window(src, embedder, "source", notes)
     cand = _fit_model_window(cand, embedder, "candidate", notes)
     log.info("embedding %d + %d sentences with %s", len(src.sentences), len(cand.sentences), embedder.name)
-    # One forward pass for sentence and word-piece vectors: the flagger reads the words in context.
-    embedded = embed(embedder, src.texts, cand.texts, tokens=config.flag_spans and not cross_language)
+    # The logistic flagger reads each word in its sentence: one forward pass gives both sentence
+    # and word-piece vectors. The tagger reads the texts itself and needs only sentence vectors.
+    flagger = flagger_for(config.flagger, cand.language)
+    word_pieces = config.flag_spans and not cross_language and flagger == "logistic"
+    embedded = embed(embedder, src.texts, cand.texts, tokens=word_pieces)
 
     # Many small per-row products: multithreaded BLAS only adds contention there (14x slower
     # on a loaded 2-core machine, see bench/bench_align.py), so the aligner runs on one thread.
@@ -90,7 +94,7 @@ def check(
     check_names: tuple[str, ...] = ()
     if config.flag_spans:
         flags, check_names, check_notes = flag_document(
-            src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language
+            src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language, flagger=flagger
         )
         notes += check_notes
     summary = summarise(src, cand, beads, flags, metrics, config)
@@ -99,7 +103,7 @@ def check(
             config,
             embedder,
             metrics,
-            flagger=flagger_fingerprint() if config.flag_spans else "off",
+            flagger=_flagger_signature(flagger) if config.flag_spans else "off",
             checks=check_names,
         )
     )
@@ -116,6 +120,11 @@ def check(
         checks=check_names,
         settings=tuple(config.to_dict().items()) + settings,
     )
+
+
+def _flagger_signature(flagger: str) -> str:
+    """The word flagger's name and its weights' hash, as the signature names them."""
+    return f"{flagger}@{tagger_fingerprint() if flagger == 'tagger' else flagger_fingerprint()}"
 
 
 #: At most this many over-long sentences are named one by one in the report's notes.

@@ -52,3 +52,28 @@ def test_the_readme_example_check_runs_as_written():
         ("addition", "minor", "the", candidate.index("the the") + 4, 2)
     ]
     assert run_bead_checks(context) == [f for f in flags if f not in repeated]  # the registry alone
+
+
+def test_a_changed_weekday_or_month_is_date_evidence():
+    from functools import partial
+
+    from mtcheck.checks.number import calendar_evidence
+    from mtcheck.lang import pack_for, word_key
+    from mtcheck.spans.pair import Pair
+    from mtcheck.spans.words import Side
+
+    pack = pack_for("en")
+
+    def evidence(source: str, candidate: str) -> list[tuple[str, str]]:
+        cand = Side.build(candidate, (Span.of(candidate, 0, len(candidate)),))
+        src = Side.build(source, (Span.of(source, 0, len(source)),))
+        pair = Pair.align(cand, src, key=partial(word_key, pack))
+        return [(cand.text[s:e], key) for s, e, key in calendar_evidence(pair, pack)]
+
+    assert evidence("He returned on Monday.", "He returned on Tuesday.") == [("Tuesday", "weekday:2")]
+    assert evidence("The law passed in March.", "The law passed in May, (he said).") == [("May", "month:5")]
+    assert evidence("He returned on Monday.", "He returned on Monday.") == []
+    # the source names no weekday or month: nothing to compare with
+    assert evidence("He returned yesterday.", "He returned on Tuesday.") == []
+    # "May" opening a sentence is the verb; "march" in lower case walks
+    assert evidence("In March they left.", "May they march on in March.") == []

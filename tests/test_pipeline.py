@@ -230,15 +230,47 @@ def test_kim_arrives_meaning_changes_are_flagged(pair_report):
         assert flag is not None, changed
         if counterpart:
             assert counterpart in flag.source.text
-    # plain rewordings rank below the real meaning changes, or are not flagged at all
-    for reworded in ("a spokesman for", "did not explain"):
+    # plain rewordings are minor at most, and rank below the clearest meaning changes
+    for reworded in KIM_REWORDINGS:
         flag = _flag_on(report, reworded)
-        assert flag is None or (flag.severity == "minor" and flag.score < private.score), reworded
+        assert flag is None or (flag.severity == "minor" and flag.score < min(private.score, entered.score)), reworded
     assert report.summary.penalty == 5 * report.summary.flags_major + report.summary.flags_minor
     # the candidate's tail past the partial source is not flagged as additions (only the
     # untranslated word in it is, see below)
     tail_start = raw.index("Kremlin spokesman Dmitry Peskov")
     assert [f.kind for f in report.flags if f.candidate.start >= tail_start] == ["untranslated"]
+
+
+#: kim-arrives' meaning changes in the paragraphs the partial source covers ("fitness system" is
+#: past its end), and its plain rewordings of the same paragraphs.
+KIM_MEANING_CHANGES = ("private exercise", "addressed", "considerations", "exercise entered", "greeting him")
+KIM_REWORDINGS = ("a spokesman for", "did not explain", "news conference")
+
+
+def _flags_over(report, text):
+    """Flags whose candidate span overlaps the first occurrence of ``text``."""
+    at = report.candidate.raw.index(text)
+    return [f for f in report.flags if f.candidate.start < at + len(text) and f.candidate.end > at]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 8 bar not met yet: 'addressed', 'considerations' and 'greeting' are minor, "
+    "and 'considerations' (0.09) scores below 'news conference' (0.11)",
+)
+def test_kim_arrives_meaning_changes_are_major_and_outrank_rewordings(pair_report):
+    report = pair_report("kim-arrives")
+    assert report.signature.count("flagger:tagger@sha256:") == 1
+    lowest_change = 1.0
+    for changed in KIM_MEANING_CHANGES:
+        major = [f for f in _flags_over(report, changed) if f.severity == "major"]
+        assert major, f"{changed!r} has no major flag"
+        lowest_change = min(lowest_change, max(f.score for f in major))
+    for reworded in KIM_REWORDINGS:
+        for flag in _flags_over(report, reworded):
+            if flag.kind == "omission":
+                continue  # a missing source word nearby, scored on its own scale
+            assert flag.score < lowest_change, (reworded, flag.candidate.text, flag.score, lowest_change)
 
 
 def test_control_pair_has_no_major_flag(pair_report):

@@ -25,8 +25,9 @@ from ..spans.evidence import Evidence
 from ..spans.foreign import WordPieces, foreign_words
 from ..spans.model import FEATURES, load_model, predict, word_features
 from ..spans.pair import Pair
+from ..spans.tagger import TaggerInput, load_tagger
 from ..spans.vectors import contextual_word_vectors, word_pieces_of
-from ..spans.words import Side, strip_punct
+from ..spans.words import Side, base_language, strip_punct
 from ..types import Bead, Document, Flag, Span
 from .context import (
     BeadCheck,
@@ -42,7 +43,7 @@ from .gaps import GapCheck
 from .learned import LearnedCheck
 from .name import NameCheck, name_evidence
 from .negation import NegationCheck, negation_evidence
-from .number import NumberCheck, number_evidence
+from .number import NumberCheck, calendar_evidence, number_evidence
 from .omission import OmissionCheck
 from .outliers import OutlierCheck
 from .untranslated import UntranslatedCheck
@@ -71,9 +72,23 @@ __all__ = [
     "check_names",
     "flag_beads",
     "flag_document",
+    "flagger_for",
     "run_bead_checks",
     "skipped_checks",
 ]
+
+#: The word flaggers: the span tagger (a cross-encoder trained on English MQM data, see
+#: :mod:`mtcheck.spans.tagger`) and the logistic flagger over per-word features
+#: (:mod:`mtcheck.spans.model`), which reads any language the embedding model reads.
+FLAGGERS = ("tagger", "logistic")
+
+
+def flagger_for(choice: str, candidate_language: str | None) -> str:
+    """The flagger that reads a candidate: ``choice`` itself, or for "auto" the tagger when the
+    candidate is English (the only language it was trained on), the logistic flagger otherwise."""
+    if choice != "auto":
+        return choice
+    return "tagger" if base_language(candidate_language) in ("en", "") else "logistic"
 
 
 def check_names(cross_language: bool) -> tuple[str, ...]:
@@ -113,6 +128,7 @@ def flag_beads(
     beads: Sequence[BeadInput],
     *,
     embedder: Embedder,
+    flagger: str = "auto",
     model_path: str | None = None,
     thresholds: Mapping[str, float] | None = None,
     tokens: Mapping[str, TokenVectors] | None = None,
@@ -122,16 +138,21 @@ def flag_beads(
     Args:
         beads: the beads; a bead with several sentences on a side is read as one text (its
             sentences joined by a space), and every flag's offsets point into the raw texts.
-        embedder: a TokenEmbedder gives contextual word vectors; any other gives static ones.
-        model_path: a flagger JSON other than the packaged one (for training and tests).
-        thresholds: override the packaged "major"/"minor" probability thresholds.
+        embedder: a TokenEmbedder gives contextual word vectors; any other gives static ones
+            (read by the logistic flagger only).
+        flagger: "tagger", "logistic", or "auto" (see :func:`flagger_for`, per bead).
+        model_path: weights other than the packaged ones, for the flagger named in ``flagger``
+            (training and tests): the logistic flagger's JSON file, or the tagger's folder.
+        thresholds: override the flagger's "major"/"minor" probability thresholds.
         tokens: word-piece vectors the embed stage already has, by sentence text
             (``Embedded.tokens``); texts not in it are read by the model here.
 
     Returns:
         One list of flags per bead, each sorted by candidate offset.
     """
-    contexts = build_contexts(beads, embedder=embedder, model_path=model_path, thresholds=thresholds, tokens=tokens)
+    contexts = build_contexts(
+        beads, embedder=embedder, flagger=flagger, model_path=model_path, thresholds=thresholds, tokens=tokens
+    )
     return [run_bead_checks(context) for context in contexts]
 
 
@@ -139,13 +160,14 @@ def build_contexts(
     beads: Sequence[BeadInput],
     *,
     embedder: Embedder,
+    flagger: str = "auto",
     model_path: str | None = None,
     thresholds: Mapping[str, float] | None = None,
     tokens: Mapping[str, TokenVectors] | None = None,
     with_scores: bool = True,
 ) -> list[BeadContext]:
     """One BeadContext per bead; same-language beads get their alignment, evidence and (with
-    ``with_scores``) the learned flagger's probabilities, from one batched model pass."""
+    ``with_scores``) the word flagger's probabilities, from one batched model pass per flagger."""
     word_pieces = word_pieces_of(embedder)
     contexts: list[BeadContext] = []
     same: list[int] = []
@@ -172,15 +194,53 @@ def build_contexts(
             context = replace(context, alignment=pair, evidence=_evidence(pair, word_pieces, pack))
             same.append(len(contexts))
         contexts.append(context)
-    if same and with_scores:
-        model = load_model(model_path)
-        th = {**model["thresholds"], **(thresholds or {})}
-        vectors = word_vectors([contexts[k] for k in same], embedder, tokens)
-        features = word_feature_matrices([contexts[k] for k in same], vectors)
-        for k, vecs, F in zip(same, vectors, features):
-            scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
-            contexts[k] = replace(contexts[k], vectors=vecs, scores=scores)
+    if not with_scores:
+        return contexts
+    by_flagger: dict[str, list[int]] = {}
+    for k in same:
+        by_flagger.setdefault(flagger_for(flagger, contexts[k].candidate_language or None), []).append(k)
+    if by_flagger.get("tagger"):
+        path = model_path if flagger == "tagger" else None
+        contexts = _tagger_scores(contexts, by_flagger["tagger"], path, thresholds)
+    if by_flagger.get("logistic"):
+        path = model_path if flagger == "logistic" else None
+        contexts = _logistic_scores(contexts, by_flagger["logistic"], embedder, path, thresholds, tokens)
     return contexts
+
+
+def _tagger_scores(
+    contexts: list[BeadContext], which: Sequence[int], directory: str | None, thresholds: Mapping[str, float] | None
+) -> list[BeadContext]:
+    """``contexts`` with the span tagger's probabilities on the beads ``which``."""
+    tagger = load_tagger(directory)
+    th = {**tagger.thresholds, **(thresholds or {})}
+    inputs = [
+        TaggerInput(contexts[k].candidate.text, contexts[k].candidate.words, contexts[k].source.text) for k in which
+    ]
+    out = list(contexts)
+    for k, probs in zip(which, tagger.word_probabilities(inputs)):
+        out[k] = replace(out[k], scores=WordScores(probs[:, 0], probs[:, 1], th))
+    return out
+
+
+def _logistic_scores(
+    contexts: list[BeadContext],
+    which: Sequence[int],
+    embedder: Embedder,
+    path: str | None,
+    thresholds: Mapping[str, float] | None,
+    tokens: Mapping[str, TokenVectors] | None,
+) -> list[BeadContext]:
+    """``contexts`` with the logistic flagger's probabilities (and the word vectors it reads)."""
+    model = load_model(path)
+    th = {**model["thresholds"], **(thresholds or {})}
+    vectors = word_vectors([contexts[k] for k in which], embedder, tokens)
+    features = word_feature_matrices([contexts[k] for k in which], vectors)
+    out = list(contexts)
+    for k, vecs, F in zip(which, vectors, features):
+        scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
+        out[k] = replace(out[k], vectors=vecs, scores=scores)
+    return out
 
 
 def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | None) -> Evidence:
@@ -192,6 +252,7 @@ def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | N
     sw = [pair.src.word(k) for k in range(len(pair.src.words))]
     src_bag = {strip_punct(w).lower() for w in sw} | {word_key(pack, w) for w in sw}
     num_bad, num_ok = number_evidence(pair, pack.number_mentions if pack is not None else None)
+    num_bad += calendar_evidence(pair, pack)
     return Evidence(
         num_bad=num_bad,
         num_ok=num_ok,
@@ -253,6 +314,7 @@ def flag_document(
     embedder: Embedder,
     embedded: Embedded,
     cross_language: bool,
+    flagger: str = "auto",
 ) -> tuple[tuple[Flag, ...], tuple[str, ...], tuple[str, ...]]:
     """Every flag of a checked pair: bead checks on matched beads and on inserted sentences (one
     batched model pass), then the document checks. Returns the flags in reading order, the names
@@ -273,7 +335,8 @@ def flag_document(
         for k, b in enumerate(beads)
         if b.candidate
     ]
-    flags = [f for per_bead in flag_beads(inputs, embedder=embedder, tokens=embedded.tokens) for f in per_bead]
+    per_bead = flag_beads(inputs, embedder=embedder, flagger=flagger, tokens=embedded.tokens)
+    flags = [f for bead_flags in per_bead for f in bead_flags]
     document = DocumentContext(source, candidate, tuple(beads))
     for check in DOCUMENT_CHECKS:
         flags += check.run(document)

@@ -1,11 +1,13 @@
-"""The learned word flagger, as a check: runs of candidate words over its thresholds.
+"""The word flagger, as a check: runs of candidate words over its thresholds.
 
-Every candidate word of a same-language bead has P(in a Major error) and P(in any error) from two
-small logistic models (:mod:`mtcheck.spans.model`, computed once per bead into the context).
-Words over the Major threshold become major flags, words difflib left unmatched over the
-any-error threshold minor flags, and runs inside one difflib chunk become one flag whose source
-counterpart is that chunk's source side. Paraphrases ("spokesman" / "spokesperson") keep a high
-contextual cosine and so a low probability; meaning changes ("boarded" / "addressed") do not.
+Every candidate word of a same-language bead has P(in a Major error) and P(in any error), computed
+once per bead into the context by the span tagger (:mod:`mtcheck.spans.tagger`, a cross-encoder
+that reads the candidate and its source together; English) or the logistic flagger
+(:mod:`mtcheck.spans.model`; any language). Words over the Major threshold become major flags,
+words difflib left unmatched over the any-error threshold minor flags, and runs inside one difflib
+chunk become one flag whose source counterpart is that chunk's source side. Paraphrases
+("spokesman" / "spokesperson") get a low probability; meaning changes ("boarded" / "addressed")
+do not.
 """
 
 from __future__ import annotations

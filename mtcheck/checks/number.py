@@ -1,4 +1,5 @@
-"""Numbers, times and dates that differ after normalisation ("580" for "680"; "7 p.m." = "19:00").
+"""Numbers, times and dates that differ after normalisation ("580" for "680"; "7 p.m." = "19:00";
+"Tuesday" for "Monday").
 
 A rule finds these with few false alarms, and the learned flagger, which only sees word
 similarity, underrates them: "580" for "680" is one changed character. Same-language beads compare
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import re
 
+from ..lang import LanguagePack
 from ..numbers import NumberWords, extract_numbers, number_keys
 from ..spans.pair import Pair
-from ..spans.words import strip_punct
+from ..spans.words import Side, sentence_initial, strip_punct
 from ..text import quote
 from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
@@ -37,6 +39,38 @@ def number_evidence(pair: Pair, words: NumberWords | None) -> tuple[tuple[tuple[
     return tuple(bad), tuple(ok)
 
 
+def calendar_evidence(pair: Pair, pack: LanguagePack | None) -> tuple[tuple[int, int, str], ...]:
+    """Weekday and month names of the candidate that the source has another one of ("Tuesday"
+    where the source has "Monday"), as (start, end, key). Only capitalised words count, and a
+    month only when not sentence-initial ("May" opens sentences as a verb, "march" walks)."""
+    if pack is None:
+        return ()
+    out = []
+    for table, what in ((pack.weekdays, "weekday"), (pack.months, "month")):
+        src_names = {table[k] for w in _words(pair.src) if (k := _calendar_key(w)) in table}
+        if not src_names:
+            continue  # nothing to compare with: the source may give the date another way
+        for i, (ws, _) in enumerate(pair.cand.words):
+            word = pair.cand.word(i)
+            key = _calendar_key(word)
+            if key not in table or table[key] in src_names:
+                continue
+            if not strip_punct(word)[:1].isupper() or (what == "month" and sentence_initial(pair.cand, i)):
+                continue
+            core = strip_punct(word)
+            start = ws + word.index(core)
+            out.append((start, start + len(core), f"{what}:{table[key]}"))
+    return tuple(out)
+
+
+def _words(side: Side) -> list[str]:
+    return [side.word(k) for k in range(len(side.words))]
+
+
+def _calendar_key(word: str) -> str:
+    return strip_punct(word).lower().rstrip(".")
+
+
 class NumberCheck:
     name = "number"
     needs_pack = False
@@ -58,10 +92,11 @@ class NumberCheck:
             counterpart = pair.source_chunk(ks[0])
             cspan = cand.span(s, e)
             score = float(max(0.6, scores.p_major[ks].max()))
+            what = "date" if _key.startswith(("weekday:", "month:")) else "number"
             msg = (
-                f"number {quote(cspan.text)} where the source has {quote(counterpart.text)}"
+                f"{what} {quote(cspan.text)} where the source has {quote(counterpart.text)}"
                 if counterpart
-                else f"number {quote(cspan.text)} does not appear in the source"
+                else f"{what} {quote(cspan.text)} does not appear in the source"
             )
             flags.append(Flag("number", "major", cspan, counterpart, score, msg, context.bead))
         return CheckResult(tuple(flags), frozenset(taken - claimed))

@@ -36,6 +36,12 @@ class Format(str, Enum):
     html = "html"
 
 
+class Flagger(str, Enum):
+    auto = "auto"
+    tagger = "tagger"
+    logistic = "logistic"
+
+
 class Failure(Exception):
     """A one-line error for the user and the exit code it maps to."""
 
@@ -173,6 +179,13 @@ def check(
     no_flags: Annotated[
         bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")
     ] = False,
+    flagger: Annotated[
+        Flagger,
+        typer.Option(
+            "--flagger",
+            help="Word flagger: the span tagger (English), the logistic flagger (any language), or auto.",
+        ),
+    ] = Flagger.auto,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
 ) -> None:
@@ -197,6 +210,7 @@ def check(
             presplit=presplit,
             clean=not no_clean,
             flag_spans=not no_flags,
+            flagger=flagger.value,
             max_bytes=max_bytes,
         )
         report = run_check(

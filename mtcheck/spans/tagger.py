@@ -1,0 +1,159 @@
+"""The span tagger: a cross-encoder that reads a candidate and its source in one pass.
+
+Every candidate word of a same-language English bead gets P(word is in a Major error) and
+P(word is in any error) from a fine-tuned all-MiniLM-L6-v2 that reads ``[CLS] candidate [SEP]
+source [SEP]``, so that each candidate word piece attends to the whole source (a per-word feature
+cannot see that "private exercise" answers "personal trainer"). ``bench/train_tagger.py`` trains
+it on the MQM training set (``../shared/data/mqm-train``, never the dev set), calibrates both
+heads on its held-out documents, exports it to ONNX and quantises it to int8; the result ships in
+``mtcheck/data/tagger/`` and runs on ONNX Runtime, with no torch and no GPU.
+
+A candidate longer than the model's window is read in windows of word pieces, each with the
+matching stretch of the source (by relative position), so that every word gets a probability.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: The packaged tagger's folder inside the mtcheck package.
+PACKAGED = "data/tagger"
+#: The files a tagger folder holds.
+MODEL_FILE, TOKENIZER_FILE, META_FILE = "tagger.onnx", "tokenizer.json", "tagger.json"
+#: A window keeps at least this many source pieces beside its candidate pieces.
+_MIN_SOURCE = 24
+
+
+@dataclass(frozen=True)
+class TaggerInput:
+    """One candidate text to tag, its words (character spans) and its source text."""
+
+    candidate: str
+    words: Sequence[tuple[int, int]]
+    source: str
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One model input: ids and token types, and where its candidate pieces came from."""
+
+    ids: tuple[int, ...]
+    types: tuple[int, ...]
+    pieces: range  # indices into the item's candidate pieces, at positions 1.. of ids
+
+
+class Tagger:
+    """A loaded span tagger (ONNX model, tokenizer, calibration and thresholds)."""
+
+    def __init__(self, directory: str | Path) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = Path(directory)
+        self.meta: dict[str, Any] = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        self.max_length = int(self.meta["max_length"])
+        self.thresholds: dict[str, float] = dict(self.meta["thresholds"])
+        self._calibration = np.asarray(self.meta["calibration"], dtype=np.float64)  # (2 heads, [a, b])
+        self._tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+        cls, sep = self._tokenizer.token_to_id("[CLS]"), self._tokenizer.token_to_id("[SEP]")
+        if cls is None or sep is None:
+            raise ValueError(f"{directory / TOKENIZER_FILE} has no [CLS] or [SEP] token")
+        self._cls, self._sep = cls, sep
+        options = ort.SessionOptions()
+        # two threads at most: the machines mtcheck targets (CI runners, laptops) are small, and
+        # more threads than cores makes ONNX Runtime spin rather than work
+        options.intra_op_num_threads = max(1, min(2, os.cpu_count() or 1))
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"])
+
+    def word_probabilities(self, inputs: Sequence[TaggerInput]) -> list[np.ndarray]:
+        """Per input, a (words, 2) array: calibrated P(Major error), P(any error) per word.
+
+        A word gets the largest logit of the candidate pieces that overlap it; a word the
+        tokenizer makes no piece of (whitespace-only, say) gets probability 0.
+        """
+        encoded = [self._pieces(x) for x in inputs]
+        logits: list[np.ndarray] = [np.full((len(cand[0]), 2), -np.inf) for cand, _ in encoded]
+        for k, (cand, src) in enumerate(encoded):
+            # One window per call, never a padded batch: int8 dynamic quantisation scales the
+            # activations by the whole input tensor, so in a batch a sentence's scores would
+            # depend on its neighbours (by up to 0.03). Alone, it costs about a fifth more time.
+            for w in self._windows(cand[0], src):
+                ids = np.asarray([w.ids], dtype=np.int64)
+                feed = {"input_ids": ids, "token_type_ids": np.asarray([w.types], dtype=np.int64)}
+                feed["attention_mask"] = np.ones_like(ids)
+                out = self._session.run(None, feed)[0]
+                logits[k][w.pieces.start : w.pieces.stop] = out[0, 1 : 1 + len(w.pieces)]
+        return [self._pool(x, cand[1], z) for x, (cand, _), z in zip(inputs, encoded, logits)]
+
+    def _pieces(self, x: TaggerInput) -> tuple[tuple[list[int], list[tuple[int, int]]], list[int]]:
+        cand = self._tokenizer.encode(x.candidate, add_special_tokens=False)
+        src = self._tokenizer.encode(x.source, add_special_tokens=False)
+        return (list(cand.ids), list(cand.offsets)), list(src.ids)
+
+    def _windows(self, cand: list[int], src: list[int]) -> list[_Window]:
+        """The model inputs for one candidate: one window if it fits beside some source, else
+        windows of at most half the model's length, each with its stretch of the source."""
+        room = self.max_length - 3
+        if not cand:
+            return []
+        size = len(cand) if len(cand) <= room - _MIN_SOURCE else room // 2
+        windows = []
+        for start in range(0, len(cand), size):
+            stop = min(len(cand), start + size)
+            keep = room - (stop - start)
+            if len(src) <= keep:
+                src_part = src
+            else:  # the source stretch at the same relative position, as long as fits
+                middle = (start + stop) / 2 / len(cand) * len(src)
+                lo = int(max(0, min(len(src) - keep, middle - keep / 2)))
+                src_part = src[lo : lo + keep]
+            ids = (self._cls, *cand[start:stop], self._sep, *src_part, self._sep)
+            types = (0,) * (stop - start + 2) + (1,) * (len(src_part) + 1)
+            windows.append(_Window(ids, types, range(start, stop)))
+        return windows
+
+    def _pool(self, x: TaggerInput, offsets: list[tuple[int, int]], logits: np.ndarray) -> np.ndarray:
+        probs = np.zeros((len(x.words), 2))
+        starts = np.asarray([s for s, _ in offsets], dtype=np.int64)
+        ends = np.asarray([e for _, e in offsets], dtype=np.int64)
+        a, b = self._calibration[:, 0], self._calibration[:, 1]
+        for w, (s, e) in enumerate(x.words):
+            hit = (starts < e) & (ends > s)
+            if hit.any():
+                z = logits[hit].max(0)
+                probs[w] = 1.0 / (1.0 + np.exp(-(a * z + b)))
+        return probs
+
+
+def packaged_directory() -> Path:
+    """The folder of the tagger that ships with mtcheck."""
+    return Path(str(resources.files("mtcheck").joinpath(PACKAGED)))
+
+
+@cache
+def load_tagger(directory: str | None = None) -> Tagger:
+    """The packaged tagger (or the one in ``directory``), loaded once per process."""
+    return Tagger(directory or packaged_directory())
+
+
+@cache
+def tagger_fingerprint(directory: str | None = None) -> str:
+    """sha256 prefix of the tagger's weights, calibration and tokenizer, for the report signature."""
+    folder = Path(directory) if directory else packaged_directory()
+    digest = hashlib.sha256()
+    for name in (MODEL_FILE, META_FILE, TOKENIZER_FILE):
+        digest.update((folder / name).read_bytes())
+    return f"sha256:{digest.hexdigest()[:12]}"
