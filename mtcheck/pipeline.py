@@ -17,6 +17,7 @@ from .config import CheckConfig, Signature
 from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
 from .errors import ConfigError
 from .metrics import PairMetric, make_metrics
+from .partial import drop_flags_at_cut, source_end
 from .refine import refine
 from .segment import Side, as_document, fit_to_window
 from .spans.model import flagger_fingerprint
@@ -97,6 +98,10 @@ def check(
             src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language, flagger=flagger
         )
         notes += check_notes
+    partial = source_end(src, cand, beads)
+    if partial is not None:
+        notes.append(partial.note)
+        flags = drop_flags_at_cut(flags, partial)
     summary = summarise(src, cand, beads, flags, metrics, config)
     signature = str(
         Signature.of(

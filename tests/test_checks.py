@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from mtcheck.checks import BEAD_CHECKS, DOCUMENT_CHECKS, BeadInput, build_contexts, check_names, run_bead_checks
 from mtcheck.types import FLAG_KINDS, Span
 
@@ -77,3 +79,108 @@ def test_a_changed_weekday_or_month_is_date_evidence():
     assert evidence("He returned yesterday.", "He returned on Tuesday.") == []
     # "May" opening a sentence is the verb; "march" in lower case walks
     assert evidence("In March they left.", "May they march on in March.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "candidate", "flagged", "counterpart"),
+    [
+        (
+            "The ministry confirmed the report on Monday.",
+            "The ministry denied the report on Monday.",
+            "denied",
+            "confirmed",
+        ),
+        (
+            "The ministry denied the report on Monday.",
+            "The ministry confirmed the report on Monday.",
+            "confirmed",
+            "denied",
+        ),
+        ("The council accepted the offer.", "The council rejected the offer.", "rejected", "accepted"),
+        ("The council rejected the offer.", "The council accepted the offer.", "accepted", "rejected"),
+        ("They waited outside the station.", "They waited inside the station.", "inside", "outside"),
+        ("They waited inside the station.", "They waited outside the station.", "outside", "inside"),
+        ("Prices rose sharply in May.", "Prices fell sharply in May.", "fell", "rose"),
+        ("Prices fell sharply in May.", "Prices rose sharply in May.", "rose", "fell"),
+    ],
+)
+def test_antonyms_are_major_in_both_directions(source, candidate, flagged, counterpart):
+    from mtcheck.checks.antonym import AntonymCheck
+
+    context = _english_context(source, candidate)
+    result = AntonymCheck().run(context, frozenset())
+    assert [(f.candidate.text, f.source.text, f.severity) for f in result.flags] == [(flagged, counterpart, "major")]
+    assert result.flags[0].message == f'"{flagged}" reverses the source\'s "{counterpart}"'
+
+
+def test_rewordings_and_reorderings_are_no_reversal():
+    from mtcheck.checks.antonym import AntonymCheck
+
+    for source, candidate in [
+        ("Prices rose and fell in May.", "Prices fell and rose in May."),
+        ("The ministry confirmed the report.", "The ministry acknowledged the report."),
+        ("They waited outside.", "They stayed outside."),
+    ]:
+        assert AntonymCheck().run(_english_context(source, candidate), frozenset()).flags == (), candidate
+
+
+def _english_context(source: str, candidate: str):
+    from functools import partial
+
+    from mtcheck.checks.context import BeadContext
+    from mtcheck.lang import pack_for, word_key
+    from mtcheck.spans.pair import Pair
+    from mtcheck.spans.words import Side
+    from mtcheck.types import Span
+
+    cand = Side.build(candidate, (Span.of(candidate, 0, len(candidate)),))
+    src = Side.build(source, (Span.of(source, 0, len(source)),))
+    pack = pack_for("en")
+    return BeadContext(
+        bead=0,
+        candidate=cand,
+        source=src,
+        scope="same-language",
+        source_language="en",
+        candidate_language="en",
+        source_pack=pack,
+        candidate_pack=pack,
+        alignment=Pair.align(cand, src, key=partial(word_key, pack)),
+    )
+
+
+def _evidence_of(source: str, candidate: str, nearby_source: str = "", nearby_candidate: str = ""):
+    """The precise checks' evidence for one English bead, with these neighbouring texts (no model)."""
+    bead = BeadInput(
+        source,
+        (Span.of(source, 0, len(source)),),
+        candidate,
+        (Span.of(candidate, 0, len(candidate)),),
+        source_language="en",
+        candidate_language="en",
+        nearby_source=nearby_source,
+        nearby_candidate=nearby_candidate,
+    )
+    (context,) = build_contexts([bead], embedder=None, with_scores=False)  # type: ignore[arg-type]
+    return context.evidence
+
+
+def test_a_name_or_number_in_a_neighbouring_source_sentence_is_not_missing():
+    source, candidate = "Officials met on Monday.", "Officials met on Monday about Ukraine and 31 jets."
+    alone = _evidence_of(source, candidate)
+    assert [candidate.split()[k] for k in alone.name_bad] == ["Ukraine"]
+    assert [key for _, _, key in alone.num_bad] == ["31"]
+    nearby = _evidence_of(source, candidate, nearby_source="They discussed Ukraine and the 31 jets it wants.")
+    assert nearby.name_bad == () and nearby.num_bad == ()
+
+
+def test_a_negation_that_moved_into_the_next_sentence_is_not_dropped():
+    source, candidate = "The minister did not comment on the talks.", "The minister commented on the talks."
+    assert [kind for kind, *_ in _evidence_of(source, candidate).neg] == ["dropped"]
+    moved = _evidence_of(
+        source, candidate, nearby_source="He spoke later.", nearby_candidate="He did not say more, he spoke later."
+    )
+    assert moved.neg == ()
+    # the neighbours carry no extra negation: still dropped
+    same = _evidence_of(source, candidate, nearby_source="He spoke later.", nearby_candidate="He spoke later.")
+    assert [kind for kind, *_ in same.neg] == ["dropped"]

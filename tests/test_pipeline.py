@@ -239,6 +239,11 @@ def test_kim_arrives_meaning_changes_are_flagged(pair_report):
     # untranslated word in it is, see below)
     tail_start = raw.index("Kremlin spokesman Dmitry Peskov")
     assert [f.kind for f in report.flags if f.candidate.start >= tail_start] == ["untranslated"]
+    # and the report says where the source stops
+    end = len(report.source.raw.rstrip())
+    (note,) = [n for n in report.notes if n.startswith("source appears to end")]
+    assert note.startswith(f"source appears to end at character {end} (...")
+    assert "have no counterpart: counted as uncovered, not flagged" in note and "mid-way" not in note
 
 
 #: kim-arrives' meaning changes in the paragraphs the partial source covers ("fitness system" is

@@ -80,7 +80,16 @@ def test_numbers_normalise_times_and_scales():
 def test_check_names_and_penalty():
     whole = ("interior-gaps", "similarity-outliers")
     assert check_names(True) == ("number", "negation", "untranslated", "name", *whole)
-    assert check_names(False) == ("number", "negation", "untranslated", "name", "learned", "omission", *whole)
+    assert check_names(False) == (
+        "number",
+        "negation",
+        "antonym",
+        "untranslated",
+        "name",
+        "learned",
+        "omission",
+        *whole,
+    )
     span = Span.of("abc def", 0, 3)
     flags = [
         Flag("mistranslation", "major", span, None, 0.9, "m", 0),
@@ -279,6 +288,52 @@ def test_a_language_without_a_pack_says_which_checks_did_not_run():
     assert report.source.language == "it"
     assert "negation" not in report.checks and "omission" not in report.checks and "number" in report.checks
     assert (
-        "no language pack for 'it': negation and omission not checked (they need the language's negation "
-        "cues and stopwords; packs: en, pt, es, fr, de)"
+        "no language pack for 'it': negation, antonym and omission not checked (they need the language's word "
+        "lists: negation cues, antonyms, stopwords; packs: en, pt, es, fr, de)"
     ) in report.notes
+
+
+@pytest.mark.parametrize(
+    ("source", "candidate"),
+    [
+        ("The leader – who arrived on Monday – spoke.", "The leader — who arrived on Monday — spoke."),
+        ("The leader -- who arrived -- spoke.", "The leader — who arrived — spoke."),
+        ('He said " yes " today.', "He said “ yes ” today."),
+        ("Kim's train left.", "Kim’s train left."),
+    ],
+)
+def test_typographic_variants_align_as_the_same_punctuation(source, candidate):
+    from functools import partial
+
+    from mtcheck.lang import pack_for, word_key
+    from mtcheck.spans.pair import Pair
+    from mtcheck.spans.words import Side
+
+    def side(text):
+        return Side.build(text, (Span.of(text, 0, len(text)),))
+
+    pair = Pair.align(side(candidate), side(source), key=partial(word_key, pack_for("en")))
+    assert pair.loose.all()
+    assert [op[0] for op in pair.opcodes] == ["equal"]
+
+
+@pytest.mark.model
+def test_typographic_variants_are_never_flagged(embedder):
+    source = "The leader – who arrived on Monday – said the “talks” went well."
+    candidate = 'The leader — who arrived on Monday — said the "talks" went well.'
+    assert flags_for(source, candidate, embedder) == []
+
+
+def test_rare_english_words_are_not_foreign_but_spanish_ones_are():
+    from mtcheck.spans.foreign import foreign_word
+
+    def pieces(word):
+        return 4  # as if the model's vocabulary split every word: only frequencies decide
+
+    for english in ("cosmodrome", "cosmonaut", "telecommunication"):
+        assert foreign_word(english, "latin", set(), pieces, english=True) is None, english
+    assert foreign_word("disienten", "latin", set(), pieces, english=True) == "major"
+    from mtcheck.spans.foreign import _attested_english
+
+    # frequent in Spanish, and used in English too (names, quotes), but far less
+    assert not any(_attested_english(w) for w in ("sobre", "gobierno", "entonces"))

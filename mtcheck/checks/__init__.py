@@ -29,6 +29,7 @@ from ..spans.tagger import TaggerInput, load_tagger
 from ..spans.vectors import contextual_word_vectors, word_pieces_of
 from ..spans.words import Side, base_language, strip_punct
 from ..types import Bead, Document, Flag, Span
+from .antonym import AntonymCheck
 from .context import (
     BeadCheck,
     BeadContext,
@@ -52,6 +53,7 @@ from .untranslated import UntranslatedCheck
 BEAD_CHECKS: tuple[BeadCheck, ...] = (
     NumberCheck(),
     NegationCheck(),
+    AntonymCheck(),
     UntranslatedCheck(),
     NameCheck(),
     LearnedCheck(),
@@ -122,6 +124,10 @@ class BeadInput:
     cross_language: bool = False
     source_language: str | None = None
     candidate_language: str | None = None
+    #: the source and candidate text of the neighbouring beads: sentence boundaries shift
+    #: between versions, so a name, number or negation one sentence away was not lost
+    nearby_source: str = ""
+    nearby_candidate: str = ""
 
 
 def flag_beads(
@@ -191,7 +197,8 @@ def build_contexts(
         if scope == "same-language" and cand.words:
             pack = context.pack
             pair = Pair.align(cand, src, key=partial(word_key, pack))
-            context = replace(context, alignment=pair, evidence=_evidence(pair, word_pieces, pack))
+            evidence = _evidence(pair, word_pieces, pack, bead.nearby_source, bead.nearby_candidate)
+            context = replace(context, alignment=pair, evidence=evidence)
             same.append(len(contexts))
         contexts.append(context)
     if not with_scores:
@@ -243,7 +250,13 @@ def _logistic_scores(
     return out
 
 
-def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | None) -> Evidence:
+def _evidence(
+    pair: Pair,
+    word_pieces: WordPieces | None,
+    pack: LanguagePack | None,
+    nearby_source: str = "",
+    nearby_candidate: str = "",
+) -> Evidence:
     """The precise checks' findings in a same-language pair (also the flagger's features), in
     the pair's language: its number words, negation cues and stopwords. English-only evidence of
     untranslated words applies to English pairs only (a Portuguese "três" is not foreign in a
@@ -251,16 +264,19 @@ def _evidence(pair: Pair, word_pieces: WordPieces | None, pack: LanguagePack | N
     """
     sw = [pair.src.word(k) for k in range(len(pair.src.words))]
     src_bag = {strip_punct(w).lower() for w in sw} | {word_key(pack, w) for w in sw}
-    num_bad, num_ok = number_evidence(pair, pack.number_mentions if pack is not None else None)
+    # names and numbers a neighbouring source sentence has are not "missing from the source"
+    nearby = nearby_source.split()
+    nearby_bag = src_bag | {strip_punct(w).lower() for w in nearby} | {word_key(pack, w) for w in nearby}
+    num_bad, num_ok = number_evidence(pair, pack.number_mentions if pack is not None else None, nearby_source)
     num_bad += calendar_evidence(pair, pack)
     return Evidence(
         num_bad=num_bad,
         num_ok=num_ok,
-        name_bad=name_evidence(pair, src_bag, pack),
+        name_bad=name_evidence(pair, nearby_bag, pack, nearby_source),
         foreign=foreign_words(
             pair.cand, src_bag, word_pieces, english=pack is not None and pack.code == "en", skip=pair.exact
         ),
-        neg=negation_evidence(pair, pack.negation_cues) if pack is not None else (),
+        neg=negation_evidence(pair, pack.negation_cues, nearby_source, nearby_candidate) if pack is not None else (),
     )
 
 
@@ -300,10 +316,17 @@ def skipped_checks(
     needing = tuple(c.name for c in BEAD_CHECKS if scope in c.scopes and c.needs_pack)
     if not missing or not needing:
         return (), None
+    named = needing[0] if len(needing) == 1 else f"{', '.join(needing[:-1])} and {needing[-1]}"
     return needing, (
-        f"no language pack for {', '.join(repr(lang) for lang in missing)}: {' and '.join(needing)} "
-        f"not checked (they need the language's negation cues and stopwords; packs: {', '.join(PACKS)})"
+        f"no language pack for {', '.join(repr(lang) for lang in missing)}: {named} not checked "
+        f"(they need the language's word lists: negation cues, antonyms, stopwords; packs: {', '.join(PACKS)})"
     )
+
+
+def _nearby(document: Document, beads: Sequence[Bead], k: int, side: str) -> str:
+    """The text of ``side`` ("source" or "candidate") in the beads on either side of bead ``k``."""
+    around = [beads[i] for i in (k - 1, k + 1) if 0 <= i < len(beads)]
+    return " ".join(document.sentences[i].text for b in around for i in getattr(b, side))
 
 
 def flag_document(
@@ -329,6 +352,8 @@ def flag_document(
             cross_language=cross_language,
             source_language=source.language,
             candidate_language=candidate.language,
+            nearby_source=_nearby(source, beads, k, "source"),
+            nearby_candidate=_nearby(candidate, beads, k, "candidate"),
         )
         # Words left in another language are errors wherever they sit, inserted sentences
         # included (the "disienten" in kim-arrives' tail, past the end of the partial source).

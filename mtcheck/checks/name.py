@@ -20,9 +20,10 @@ from ..types import Flag, FlagKind, Severity
 from .context import BeadContext, CheckResult, Scope
 
 
-def name_evidence(pair: Pair, src_bag: set[str], pack: LanguagePack | None) -> tuple[int, ...]:
-    """Capitalised, not sentence-initial candidate words with no counterpart anywhere in the source."""
-    src_text_lower = pair.src.text.lower()
+def name_evidence(pair: Pair, src_bag: set[str], pack: LanguagePack | None, nearby_source: str = "") -> tuple[int, ...]:
+    """Capitalised, not sentence-initial candidate words with no counterpart anywhere in the
+    source or its neighbouring sentences (``src_bag`` holds the words of both)."""
+    src_text_lower = f"{pair.src.text} {nearby_source}".lower()
     names = []
     for k in range(len(pair.cand.words)):
         core = strip_punct(pair.cand.word(k))

@@ -48,12 +48,21 @@ def zh_negations(text: str) -> list[int]:
     return [k for k, ch in enumerate(masked) if ch in _ZH_NEG]
 
 
-def negation_evidence(pair: Pair, cues: frozenset[str]) -> tuple[tuple[str, int, int, int | None], ...]:
+def negation_evidence(
+    pair: Pair, cues: frozenset[str], nearby_source: str = "", nearby_candidate: str = ""
+) -> tuple[tuple[str, int, int, int | None], ...]:
     """Negation cues present on one side only: added ones in the candidate, dropped ones located
-    where their source word would stand."""
+    where their source word would stand. A cue the neighbouring sentences account for (the
+    clause moved into the next sentence) is neither added nor dropped."""
     cw = [pair.cand.word(k) for k in range(len(pair.cand.words))]
     sw = [pair.src.word(k) for k in range(len(pair.src.words))]
     c_hits, s_hits = negation_count(cw, cues), negation_count(sw, cues)
+    # the neighbours' surplus on either side: a cue that moved across a sentence boundary
+    nearby = len(negation_count(nearby_candidate.split(), cues)) - len(negation_count(nearby_source.split(), cues))
+    if len(c_hits) < len(s_hits) and nearby > 0:
+        s_hits = s_hits[: max(len(c_hits), len(s_hits) - nearby)]
+    elif len(c_hits) > len(s_hits) and nearby < 0:
+        c_hits = c_hits[: max(len(s_hits), len(c_hits) + nearby)]
     out: list[tuple[str, int, int, int | None]] = []
     if len(c_hits) > len(s_hits):
         extra = [k for k in c_hits if not pair.loose[k]] or c_hits

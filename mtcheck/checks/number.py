@@ -19,18 +19,23 @@ from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
 
 
-def number_evidence(pair: Pair, words: NumberWords | None) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
+def number_evidence(
+    pair: Pair, words: NumberWords | None, nearby_source: str = ""
+) -> tuple[tuple[tuple[int, int, str], ...], tuple[int, ...]]:
     """(numbers the source lacks as (start, end, key), digit words whose value the source has in
-    another form) for a same-language pair; ``words`` reads the language's number words."""
+    another form) for a same-language pair; ``words`` reads the language's number words. A
+    number the neighbouring source sentences have (``nearby_source``) is not lacking."""
     cand = pair.cand
     cw = [cand.word(k) for k in range(len(cand.words))]
     src_keys = number_keys(pair.src.text, words=words)
+    nearby_keys = number_keys(nearby_source, words=words) if nearby_source else set()
     bad: list[tuple[int, int, str]] = []
     ok: list[int] = []
     for m in extract_numbers(cand.text, words=words):
         ks = [k for k, (ws, we) in enumerate(cand.words) if ws < m.end and we > m.start]
         if m.key not in src_keys:
-            bad.append((m.start, m.end, m.key))
+            if m.key not in nearby_keys:
+                bad.append((m.start, m.end, m.key))
         elif m.written_in_digits and all(
             not strip_punct(cw[k]).isalpha() or strip_punct(cw[k]).lower() in ("am", "pm", "oclock", "o'clock", "hrs")
             for k in ks

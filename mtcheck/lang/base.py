@@ -98,6 +98,10 @@ class LanguagePack:
     spelling_rules: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
     # replaces the generic number reader entirely (English: today's word-by-word reader)
     number_reader: Callable[[str], list[Mention]] | None = field(default=None, compare=False, repr=False)
+    # opposites: a word's possible lemmas -> their antonyms' lemmas (English: from WordNet);
+    # empty: the antonym check does not run for the language
+    antonyms: Callable[[str], frozenset[str]] | None = field(default=None, compare=False, repr=False)
+    lemmas: Callable[[str], frozenset[str]] | None = field(default=None, compare=False, repr=False)
 
     def __hash__(self) -> int:  # the Mapping fields are not hashable; a pack is one per code
         return hash(self.code)

@@ -11,9 +11,12 @@ from the flagger's modules, so that no measured figure moved):
 
 from __future__ import annotations
 
+import json
 import re
+from functools import cache
+from importlib import resources
 
-from .base import LanguagePack, Mention, frozen_map, numbered, words
+from .base import LanguagePack, Mention, frozen_map, numbered, plain_key, words
 
 # the flagger's stopwords (they decide the "stop" feature the weights were trained on)
 STOPWORDS = words(
@@ -130,6 +133,69 @@ def read_numbers(text: str) -> list[Mention]:
     return out
 
 
+# Reversals WordNet does not list as antonyms but news translation gets wrong
+EXTRA_ANTONYMS = (
+    ("confirm", "deny"),
+    ("approve", "reject"),
+    ("support", "oppose"),
+    ("increase", "decrease"),
+    ("win", "lose"),
+    ("allow", "ban"),
+    ("allow", "forbid"),
+    ("agree", "disagree"),
+    ("succeed", "fail"),
+    ("include", "exclude"),
+    ("inside", "outside"),
+    ("rise", "fall"),
+    ("accept", "reject"),
+)
+
+
+@cache
+def _antonym_data() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """lemma -> its antonyms, and irregular form -> lemma (WordNet-derived, plus EXTRA_ANTONYMS)."""
+    data = json.loads(resources.files("mtcheck.lang").joinpath("data/en_antonyms.json").read_text("utf-8"))
+    table: dict[str, set[str]] = {}
+    for a, b in [*data["pairs"], *EXTRA_ANTONYMS]:
+        table.setdefault(a, set()).add(b)
+        table.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in table.items()}, dict(data["forms"])
+
+
+def lemmas_of(word: str) -> frozenset[str]:
+    """The lemmas ``word`` may be an inflection of, by WordNet's irregular forms and the regular
+    suffixes ("denied" -> deny, "rose" -> rise, "rejects" -> reject, "stopped" -> stop)."""
+    w = plain_key(word)
+    table, forms = _antonym_data()
+    out = {w}
+    if w in forms:
+        out.add(forms[w])
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("er", ""),
+        ("est", ""),
+    ):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)] + repl
+            out.add(stem)
+            if repl == "" and len(stem) > 2 and stem[-1] == stem[-2]:
+                out.add(stem[:-1])  # "stopped" -> "stop"
+    return frozenset(x for x in out if x in table) or frozenset({w})
+
+
+def antonyms_of(word: str) -> frozenset[str]:
+    """The antonym lemmas of any lemma ``word`` may be."""
+    table, _ = _antonym_data()
+    return frozenset(a for lemma in lemmas_of(word) for a in table.get(lemma, ()))
+
+
 PACK = LanguagePack(
     code="en",
     name="English",
@@ -149,8 +215,12 @@ PACK = LanguagePack(
             "spelling_key": "NFKC + lower case + punctuation strip + British -> American rules",
             "months": "hand list (closed class)",
             "weekdays": "hand list (closed class)",
+            "antonyms": "WordNet 3.0 antonym pairs (adjectives, verbs, adverbs; data/en_antonyms.json) "
+            "plus a hand list WordNet lacks",
         }
     ),
     spelling_rules=american,
     number_reader=read_numbers,
+    antonyms=antonyms_of,
+    lemmas=lemmas_of,
 )

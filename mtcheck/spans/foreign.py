@@ -95,6 +95,25 @@ def _non_english_margin(word: str) -> float:
     return max(loglik(lang) for lang in _NB_LANGUAGES) - loglik("en")
 
 
+#: Zipf frequency (log10 per billion words) from which a word counts as attested English: about
+#: one use in 100 million words ("cosmodrome" 2.2, "cosmonaut" 2.5; "disienten" 0, "sobre" 2.7).
+_ENGLISH_ZIPF = 2.0
+#: ... unless another language uses it this much more ("sobre": Spanish 6.2 against English 2.7).
+_OTHER_LANGUAGE_LEAD = 1.5
+
+
+def _attested_english(word: str) -> bool:
+    """``word`` is an English word by real word frequencies (wordfreq), and not much likelier in
+    one of the Latin-script languages an English text's untranslated words usually come from."""
+    from wordfreq import zipf_frequency  # ~0.1 s per language, on first use only
+
+    english = zipf_frequency(word, "en")
+    if english < _ENGLISH_ZIPF:
+        return False
+    other = max(zipf_frequency(word, lang) for lang in ("es", "fr", "de", "it", "pt", "nl"))
+    return english >= other - _OTHER_LANGUAGE_LEAD
+
+
 def foreign_word(
     word: str, script: str, source_bag: set[str], word_pieces: WordPieces | None, english: bool
 ) -> Severity | None:
@@ -111,6 +130,8 @@ def foreign_word(
         return "major"
     if not english or script != "latin" or core[0].isupper():
         return None
+    if _attested_english(core):
+        return None  # a rare English word ("cosmodrome") is no foreign word
     if any(not ch.isascii() for ch in letters):
         return "major" if _non_english_margin(core) >= 6 else "minor"  # "está", "für"
     if word_pieces is None or not core.isalpha() or len(core) < 6 or core.endswith(_EN_SUFFIXES):

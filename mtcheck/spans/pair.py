@@ -9,6 +9,8 @@ chunk, and a chunk's source side is the flag's counterpart.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +18,23 @@ import numpy as np
 
 from ..types import Span
 from .words import Side
+
+#: Typographic variants of one punctuation mark: dashes, quotes, apostrophes, primes.
+_TYPOGRAPHY = str.maketrans(
+    {
+        **dict.fromkeys("‐‑‒–—―−⸺⸻", "-"),
+        **dict.fromkeys("“”„‟«»″〃", '"'),
+        **dict.fromkeys("‘’‚‛‹›′`´", "'"),
+    }
+)
+
+
+def typographic_key(word: str) -> str:
+    """``word`` with typographic variants folded ("—" and "–" to "-", curly quotes to straight,
+    "--" to "-"): punctuation that differs only in typography is the same punctuation."""
+    folded = unicodedata.normalize("NFKC", word).translate(_TYPOGRAPHY)
+    return re.sub(r"-+", "-", folded)
+
 
 Opcode = tuple[str, int, int, int, int]  # difflib's (tag, i1, i2, j1, j2) over word indices
 
@@ -68,8 +87,9 @@ def _align_words(cand: Side, src: Side, key: Callable[[str], str]) -> tuple[list
     exact = np.zeros(len(cw), dtype=bool)
     for i, _, n in difflib.SequenceMatcher(None, cw, sw, autojunk=False).get_matching_blocks():
         exact[i : i + n] = True
-    ck = [key(w) or w for w in cw]
-    sk = [key(w) or w for w in sw]
+    # a word of punctuation only has an empty key: it is compared as written, typography folded
+    ck = [key(w) or typographic_key(w) for w in cw]
+    sk = [key(w) or typographic_key(w) for w in sw]
     sm = difflib.SequenceMatcher(None, ck, sk, autojunk=False)
     opcodes: list[Opcode] = list(sm.get_opcodes())
     loose = np.zeros(len(cw), dtype=bool)
