@@ -11,17 +11,18 @@ Backends:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import numpy as np
 
@@ -238,11 +239,29 @@ class _LazyModel:
         raise NotImplementedError
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _one_call_at_a_time(method: _Method) -> _Method:
+    """Run ``method`` holding the embedder's lock. A Hugging Face fast tokenizer keeps its
+    truncation and padding settings on the shared object, so counting word pieces (no padding)
+    in one thread while another encodes a padded batch made the batch ragged ("Unable to create
+    tensor", seen in tests/test_pipeline.py's two-thread test on a loaded machine)."""
+
+    @functools.wraps(method)
+    def serialised(self, *args, **kwargs):
+        with self._in_use:
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, serialised)
+
+
 class SentenceTransformerEmbedder(_LazyModel):
-    """A sentence-transformers model, loaded on first use."""
+    """A sentence-transformers model, loaded on first use; one call at a time."""
 
     def __init__(self, name_or_path: str, batch_size: int = 64, allow_download: bool = False) -> None:
         super().__init__()
+        self._in_use = threading.RLock()  # reentrant: encode counts tokens itself
         self.name_or_path = name_or_path
         self.allow_download = allow_download
         self.name = name_or_path
@@ -251,6 +270,7 @@ class SentenceTransformerEmbedder(_LazyModel):
     def _load(self):
         return _load_sentence_transformer(self.name_or_path, self.allow_download)
 
+    @_one_call_at_a_time
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         """Sentence and word-piece vectors of each text, from sentence-transformers' own forward
         pass (its pooling gives the sentence vector, so any pooling a model uses is respected)."""
@@ -280,6 +300,7 @@ class SentenceTransformerEmbedder(_LazyModel):
             )
         return out
 
+    @_one_call_at_a_time
     def word_pieces(self, word: str) -> int:
         return len(self.model.tokenizer.tokenize(word))
 
@@ -288,6 +309,7 @@ class SentenceTransformerEmbedder(_LazyModel):
         """The most word pieces (special tokens included) the model reads; it cuts the rest."""
         return int(self.model.max_seq_length)
 
+    @_one_call_at_a_time
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces in each text as the model would read it, special tokens included, uncut."""
         if not texts:
@@ -295,6 +317,7 @@ class SentenceTransformerEmbedder(_LazyModel):
         ids = self.model.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
         return [len(row) for row in ids]
 
+    @_one_call_at_a_time
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts``. A text longer than the model's window is embedded window by window
         and the windows' vectors averaged (weighted by their word pieces), never silently cut."""

@@ -73,6 +73,41 @@ def test_a_signal_at_any_moment_exits_with_one_line_and_no_report(tmp_path, sent
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_interrupt_during_a_native_import_waits_for_the_import(tmp_path):
+    # Ctrl-C while torch's C++ called back into Python aborted the process ("terminate called
+    # after throwing an instance of 'pybind11::error_already_set'"). The CLI now holds an
+    # interrupt until such an import is done: here a stand-in package interrupts itself mid-import.
+    package = tmp_path / "tokenizers_standin"
+    package.mkdir()
+    done = tmp_path / "import-finished"
+    (package / "__init__.py").write_text(
+        "import os, signal, time\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "time.sleep(0.3)  # the signal handler has run by now, and must not have raised\n"
+        f"open({str(done)!r}, 'w').close()\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys; sys.argv = ['mtcheck', '--help']\n"
+        "import mtcheck.cli as cli\n"
+        "cli._NATIVE_PACKAGES = cli._NATIVE_PACKAGES | {'tokenizers_standin'}\n"
+        "import mtcheck.cli.app as app\n"
+        "app.run = lambda argv: __import__('tokenizers_standin') and 0\n"
+        "cli.main()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"},
+    )
+    assert proc.returncode == 130, proc.stderr
+    assert one_line(proc.stderr) == "mtcheck: interrupted; no report was written"
+    assert done.exists()  # the import ran to its end before the interrupt was raised
+
+
 def test_interrupt_inside_a_finalizer_is_delivered_again_without_a_traceback(monkeypatch, capsys):
     # Seen at 0.9 s: SIGINT landed in a library object's __del__, where Python prints
     # "Exception ignored in ..." with a traceback and drops the exception.

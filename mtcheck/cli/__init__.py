@@ -11,6 +11,7 @@ Exit codes: 0 ok, 1 gate failed, 2 bad input or usage, 3 internal error (a bug: 
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import signal
@@ -50,7 +51,32 @@ def interruption() -> Interrupted | None:
 def _on_signal(signum: int, _frame: object) -> None:
     with _signal_lock:
         _signalled.setdefault("code", EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
-    raise KeyboardInterrupt
+    if _held_imports["depth"] == 0:
+        raise KeyboardInterrupt
+    # inside a native library's import: raised once the import is done (see _guarded_import)
+
+
+#: Top-level packages whose import runs C++ that calls back into Python (pybind11): an exception
+#: raised by the signal handler there cannot be caught, and the process aborts with
+#: "terminate called after throwing an instance of 'pybind11::error_already_set'" (seen with
+#: torch.distributed). An interrupt during their import waits until the import is done.
+_NATIVE_PACKAGES = frozenset({"torch", "transformers", "sentence_transformers", "onnxruntime", "tokenizers"})
+_held_imports = {"depth": 0}
+
+
+def _guarded_import(original):
+    def guarded(name, globals=None, locals=None, fromlist=(), level=0):
+        if level or name.partition(".")[0] not in _NATIVE_PACKAGES or name in sys.modules:
+            return original(name, globals, locals, fromlist, level)
+        _held_imports["depth"] += 1
+        try:
+            return original(name, globals, locals, fromlist, level)
+        finally:
+            _held_imports["depth"] -= 1
+            if _held_imports["depth"] == 0 and interruption() is not None:
+                raise KeyboardInterrupt  # the interrupt that arrived during the import
+
+    return guarded
 
 
 def _redeliver_interrupt(unraisable: sys.UnraisableHookArgs) -> None:
@@ -77,6 +103,7 @@ def main() -> None:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     sys.unraisablehook = _redeliver_interrupt
+    builtins.__import__ = _guarded_import(builtins.__import__)
     try:
         from .app import run
 
