@@ -8,6 +8,10 @@ from typing import Any, Protocol
 
 from .errors import ConfigError
 
+#: The word flaggers (``CheckConfig.flagger``): the span tagger (mtcheck.spans.tagger), the
+#: logistic flagger (mtcheck.spans.model), or "auto" to pick by language (checks.flagger_for).
+FLAGGER_CHOICES = ("auto", "tagger", "logistic")
+
 #: Severity weights for ``summary.penalty`` (MQM-style: major 5, minor 1).
 SEVERITY_WEIGHTS: dict[str, float] = {"major": 5.0, "minor": 1.0}
 
@@ -70,8 +74,9 @@ class CheckConfig:
             raise ConfigError("max_bytes must be positive")
         if self.skip_threshold is not None and not -1.0 <= self.skip_threshold <= 1.0:
             raise ConfigError(f"skip_threshold must be in [-1, 1], not {self.skip_threshold}")
-        if self.flagger not in ("auto", "tagger", "logistic"):
-            raise ConfigError(f"flagger must be auto, tagger or logistic, not {self.flagger!r}")
+        if self.flagger not in FLAGGER_CHOICES:
+            choices = f"{', '.join(FLAGGER_CHOICES[:-1])} or {FLAGGER_CHOICES[-1]}"
+            raise ConfigError(f"flagger must be {choices}, not {self.flagger!r}")
         from .metrics import METRICS
 
         unknown = [m for m in self.metrics if m not in METRICS]

@@ -79,11 +79,6 @@ __all__ = [
     "skipped_checks",
 ]
 
-#: The word flaggers: the span tagger (a cross-encoder trained on English MQM data, see
-#: :mod:`mtcheck.spans.tagger`) and the logistic flagger over per-word features
-#: (:mod:`mtcheck.spans.model`), which reads any language the embedding model reads.
-FLAGGERS = ("tagger", "logistic")
-
 
 def flagger_for(choice: str, candidate_language: str | None) -> str:
     """The flagger that reads a candidate: ``choice`` itself, or for "auto" the tagger when the
@@ -262,7 +257,7 @@ def _evidence(
     untranslated words applies to English pairs only (a Portuguese "três" is not foreign in a
     Portuguese text). Without a pack, numbers are read in digits and negation is not judged.
     """
-    sw = [pair.src.word(k) for k in range(len(pair.src.words))]
+    sw = pair.src.word_texts()
     src_bag = {strip_punct(w).lower() for w in sw} | {word_key(pack, w) for w in sw}
     # names and numbers a neighbouring source sentence has are not "missing from the source"
     nearby = nearby_source.split()

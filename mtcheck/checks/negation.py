@@ -54,8 +54,8 @@ def negation_evidence(
     """Negation cues present on one side only: added ones in the candidate, dropped ones located
     where their source word would stand. A cue the neighbouring sentences account for (the
     clause moved into the next sentence) is neither added nor dropped."""
-    cw = [pair.cand.word(k) for k in range(len(pair.cand.words))]
-    sw = [pair.src.word(k) for k in range(len(pair.src.words))]
+    cw = pair.cand.word_texts()
+    sw = pair.src.word_texts()
     c_hits, s_hits = negation_count(cw, cues), negation_count(sw, cues)
     # the neighbours' surplus on either side: a cue that moved across a sentence boundary
     nearby = len(negation_count(nearby_candidate.split(), cues)) - len(negation_count(nearby_source.split(), cues))
@@ -126,12 +126,12 @@ def _cross_language_flags(context: BeadContext) -> list[Flag]:
     src_span = src.whole()
     if context.candidate_pack is None:
         return []
-    cw = [cand.word(k) for k in range(len(cand.words))]
+    cw = cand.word_texts()
     c_hits = negation_count(cw, context.candidate_pack.negation_cues)
     if main_script(src.text) == "cjk" or base_language(context.source_language).startswith("zh"):
         s_count = len(zh_negations(src.text))
     elif context.source_pack is not None:
-        s_count = len(negation_count([src.word(k) for k in range(len(src.words))], context.source_pack.negation_cues))
+        s_count = len(negation_count(src.word_texts(), context.source_pack.negation_cues))
     else:
         return []
     if c_hits and s_count == 0:

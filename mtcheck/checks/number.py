@@ -13,7 +13,7 @@ import re
 from ..lang import LanguagePack
 from ..numbers import NumberWords, extract_numbers, number_keys
 from ..spans.pair import Pair
-from ..spans.words import Side, sentence_initial, strip_punct
+from ..spans.words import sentence_initial, strip_punct
 from ..text import quote
 from ..types import Flag, FlagKind
 from .context import BeadContext, CheckResult, Scope
@@ -26,7 +26,7 @@ def number_evidence(
     another form) for a same-language pair; ``words`` reads the language's number words. A
     number the neighbouring source sentences have (``nearby_source``) is not lacking."""
     cand = pair.cand
-    cw = [cand.word(k) for k in range(len(cand.words))]
+    cw = cand.word_texts()
     src_keys = number_keys(pair.src.text, words=words)
     nearby_keys = number_keys(nearby_source, words=words) if nearby_source else set()
     bad: list[tuple[int, int, str]] = []
@@ -52,7 +52,7 @@ def calendar_evidence(pair: Pair, pack: LanguagePack | None) -> tuple[tuple[int,
         return ()
     out = []
     for table, what in ((pack.weekdays, "weekday"), (pack.months, "month")):
-        src_names = {table[k] for w in _words(pair.src) if (k := _calendar_key(w)) in table}
+        src_names = {table[k] for w in pair.src.word_texts() if (k := _calendar_key(w)) in table}
         if not src_names:
             continue  # nothing to compare with: the source may give the date another way
         for i, (ws, _) in enumerate(pair.cand.words):
@@ -66,10 +66,6 @@ def calendar_evidence(pair: Pair, pack: LanguagePack | None) -> tuple[tuple[int,
             start = ws + word.index(core)
             out.append((start, start + len(core), f"{what}:{table[key]}"))
     return tuple(out)
-
-
-def _words(side: Side) -> list[str]:
-    return [side.word(k) for k in range(len(side.words))]
 
 
 def _calendar_key(word: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .base import LanguagePack, Mention, frozen_map, numbered, plain_key, words
@@ -162,6 +162,7 @@ def _antonym_data() -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     return {k: frozenset(v) for k, v in table.items()}, dict(data["forms"])
 
 
+@lru_cache(maxsize=65536)  # the antonym check asks for a word's lemmas, then for its antonyms
 def lemmas_of(word: str) -> frozenset[str]:
     """The lemmas ``word`` may be an inflection of, by WordNet's irregular forms and the regular
     suffixes ("denied" -> deny, "rose" -> rise, "rejects" -> reject, "stopped" -> stop)."""

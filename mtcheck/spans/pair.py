@@ -82,8 +82,8 @@ class Pair:
 
 
 def _align_words(cand: Side, src: Side, key: Callable[[str], str]) -> tuple[list[Opcode], np.ndarray, np.ndarray]:
-    cw = [cand.word(k) for k in range(len(cand.words))]
-    sw = [src.word(k) for k in range(len(src.words))]
+    cw = cand.word_texts()
+    sw = src.word_texts()
     exact = np.zeros(len(cw), dtype=bool)
     for i, _, n in difflib.SequenceMatcher(None, cw, sw, autojunk=False).get_matching_blocks():
         exact[i : i + n] = True

@@ -49,6 +49,10 @@ class Side:
         s, e = self.words[k]
         return self.text[s:e]
 
+    def word_texts(self) -> list[str]:
+        """Every word of the side, as written, in order."""
+        return [self.text[s:e] for s, e in self.words]
+
     def to_raw(self, pos: int, *, end: bool = False) -> int:
         """Raw offset of joined offset ``pos`` (an end offset maps the character before it)."""
         if not self.pieces:
