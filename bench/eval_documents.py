@@ -36,21 +36,22 @@ import eval_mqm
 from mtcheck.summary import Summary
 
 
-def articles(rows: list[dict]) -> list[dict]:
-    """One article per (doc_id, system): joined texts and the experts' MQM per 100 words."""
+def articles(rows: list[dict], source: str = "reference") -> list[dict]:
+    """One article per (doc_id, system): joined texts and the experts' MQM per 100 words. The
+    article's source is the English reference, or with ``source="source"`` the Chinese original
+    (a cross-language check)."""
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         grouped[(row["doc_id"], row["system"])].append(row)
     out = []
     for (doc, system), segs in sorted(grouped.items()):
         segs.sort(key=lambda r: r["doc_seg_index"])
-        reference = "\n\n".join(r["reference"] for r in segs)
         words = sum(len(r["reference"].split()) for r in segs)
         out.append(
             {
                 "doc": doc,
                 "system": system,
-                "source": reference,
+                "source": "\n\n".join(r[source] for r in segs),
                 "candidate": "\n\n".join(r["hypothesis"] for r in segs),
                 "segments": segs,
                 "mqm_per_100": 100.0 * sum(r["mqm_score"] for r in segs) / max(words, 1),
@@ -61,6 +62,7 @@ def articles(rows: list[dict]) -> list[dict]:
 
 #: Report figures, each turned so that higher means a better translation.
 FIGURES: dict[str, Callable[[Summary], float]] = {
+    "-mqm_estimate": lambda s: -(s.mqm_estimate or 0.0),
     "-penalty_per_100_words": lambda s: -s.penalty_per_100_words,
     "-penalty": lambda s: -s.penalty,
     "-divergence_aligned": lambda s: -s.divergence_aligned,
@@ -93,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", default=str(eval_mqm.DATA))
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles (a quick look)")
+    ap.add_argument(
+        "--cross-language",
+        action="store_true",
+        help="check the MT against its Chinese source, not the English reference",
+    )
     args = ap.parse_args(argv)
 
     from sacrebleu.metrics import CHRF
@@ -100,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import mtcheck
 
-    items = articles(eval_mqm.load_rows(args.data, args.split))[: args.limit]
+    items = articles(eval_mqm.load_rows(args.data, args.split), "source" if args.cross_language else "reference")
+    items = items[: args.limit]
     started = time.perf_counter()
     summaries, major_rates = [], []
     for item in items:
@@ -130,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"MQM zh-en dev, split {args.split}: {len(items)} articles ({len({i['doc'] for i in items})} documents), "
-        f"checked in {elapsed:.0f} s; gold = MQM per 100 reference words"
+        f"checked against the {'Chinese source' if args.cross_language else 'English reference'} in {elapsed:.0f} s; "
+        "gold = MQM per 100 reference words (baselines always read the English reference)"
     )
     print()
     print(f"{'figure (higher = better)':36} {'tau-b':>7} {'pairwise':>9}")

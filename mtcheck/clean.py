@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from .text import word_count
 from .types import Junk, Span
 
 # Block-level rules: (reason, pattern, most words a matching line may have). The word limit
@@ -90,7 +91,7 @@ _SEPARATOR = re.compile(r"^[\W_]*$")
 # Markers of a link-list item: "- Headline", "• Headline".
 _LIST_ITEM = re.compile(r"^[-•*–—]\s+\S")
 # A line ending like a sentence: final stop, optionally inside closing quotes or brackets.
-_FINAL_STOP = re.compile(r"[.!?…:;,][\"'”’»)\]]*$")
+_FINAL_STOP = re.compile(r"[.!?…:;,。！？；：，][\"'”’»)\]」』）]*$")
 # Junk tails inside a content block: a run of spaced dots after a final stop ("efforts. . .")
 # or of rule characters ("___"), and a trailing read-more link. The separator pattern is
 # matched at the start of the *reversed* block: the search for "(?<=[.!?])(?:\s+\.){2,}\s*$"
@@ -154,16 +155,12 @@ def _blocks(raw: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
 def _line_reason(text: str) -> str | None:
     """The rule a line matches on its own, or None for content."""
     if _SEPARATOR.match(text):
         return "separator"
     for reason, pattern, max_words in _LINE_RULES:
-        if _words(text) <= max_words and pattern.search(text):
+        if word_count(text) <= max_words and pattern.search(text):
             return reason
     return None
 
@@ -174,7 +171,7 @@ def _is_headline(text: str) -> bool:
     A stop inside is allowed ("Control of Congress matters. But which party ... more"): link
     lists carry such two-part headlines, and the word limit keeps paragraphs out.
     """
-    if _words(text) > _HEADLINE_MAX_WORDS:
+    if word_count(text) > _HEADLINE_MAX_WORDS:
         return False
     return _LIST_ITEM.match(text) is not None or not _FINAL_STOP.search(text)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -94,15 +95,18 @@ def check(
     flags: tuple[Flag, ...] = ()
     check_names: tuple[str, ...] = ()
     if config.flag_spans:
-        flags, check_names, check_notes = flag_document(
+        flagged = flag_document(
             src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language, flagger=flagger
         )
-        notes += check_notes
+        flags, check_names = flagged.flags, flagged.checks
+        notes += flagged.notes
+        beads = tuple(replace(b, error_mass=m) for b, m in zip(beads, flagged.error_mass))
     partial = source_end(src, cand, beads)
     if partial is not None:
         notes.append(partial.note)
         flags = drop_flags_at_cut(flags, partial)
-    summary = summarise(src, cand, beads, flags, metrics, config)
+    cut = () if partial is None or partial.cut_bead is None else (partial.cut_bead,)
+    summary = summarise(src, cand, beads, flags, metrics, config, model=embedder.name, leave_out=cut)
     signature = str(
         Signature.of(
             config,
@@ -170,4 +174,4 @@ def _score_bead(bead: Bead, src: Document, cand: Document, metrics: Sequence[Pai
         return bead
     source_text, candidate_text = src.joined(bead.source), cand.joined(bead.candidate)
     scores = tuple((m.name, m.sentence(candidate_text, source_text)) for m in metrics)
-    return Bead(bead.source, bead.candidate, bead.similarity, scores)
+    return replace(bead, scores=scores)

@@ -1,6 +1,20 @@
-"""Small text helpers shared by flag messages and renderers."""
+"""Small text helpers shared by the stages, flag messages and renderers."""
 
 from __future__ import annotations
+
+import re
+
+# Han ideographs and kana: Chinese and Japanese write words without spaces between them.
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED_CHARACTER = re.compile(f"[{_UNSPACED}]")
+# ... and their punctuation ("，", "。", "「") sits between characters, not between spaced words
+_UNSPACED_TEXT = re.compile(f"[{_UNSPACED}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: runs between spaces, and one per Han or kana character (about a word
+    each in Chinese), so that a Chinese paragraph is not one word long."""
+    return len(_UNSPACED_TEXT.sub(" ", text).split()) + len(_UNSPACED_CHARACTER.findall(text))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -96,13 +96,17 @@ class Bead:
 
     Either side may be empty (an omission "1-0" or an insertion "0-1"). ``similarity`` is the
     embedding cosine of the merged sides, ``None`` for gaps. ``scores`` holds surface metrics
-    (chrF, BLEU, TER) where they were computed.
+    (chrF, BLEU, TER) where they were computed. ``error_mass`` is the word flagger's evidence of
+    major errors in the candidate side: the sum over its words of how far P(major) exceeds the
+    flagger's major threshold (``None`` where no word flagger read the bead: gaps, cross-language
+    pairs, flagging off).
     """
 
     source: tuple[int, ...]
     candidate: tuple[int, ...]
     similarity: float | None = None
     scores: tuple[tuple[str, float], ...] = ()
+    error_mass: float | None = None
 
     def __post_init__(self) -> None:
         if not self.source and not self.candidate:
@@ -128,6 +132,7 @@ class Bead:
             "kind": self.kind,
             "similarity": None if self.similarity is None else round(self.similarity, 4),
             "scores": {k: round(v, 4) for k, v in self.scores},
+            "error_mass": None if self.error_mass is None else round(self.error_mass, 4),
         }
 
 
@@ -198,9 +203,11 @@ class Summary:
     corpus_scores: tuple[tuple[str, float], ...] = ()
     divergence_aligned: float = 0.0
     penalty_per_100_words: float = 0.0
+    mqm_estimate: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "mqm_estimate": None if self.mqm_estimate is None else round(self.mqm_estimate, 4),
             "divergence": round(self.divergence, 4),
             "divergence_aligned": round(self.divergence_aligned, 4),
             "coverage_source": round(self.coverage_source, 4),

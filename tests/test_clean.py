@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mtcheck.clean import find_junk
+from mtcheck.text import word_count
 
 SEEDS = Path(__file__).parent / "data" / "seeds"
 PAGES = sorted(SEEDS.glob("*.txt"))
@@ -178,3 +179,23 @@ def test_run_of_bare_headlines_is_a_link_list_but_one_is_not():
 def test_empty_text():
     assert find_junk("") == ((), ())
     assert find_junk(" \n\n ") == ((), ())
+
+
+def test_chinese_paragraphs_are_content_not_a_link_list():
+    """Chinese writes no spaces between words and ends sentences with "。": three Chinese
+    paragraphs once counted one word each with no final stop, so they read as a headline list
+    and a Chinese source had "no sentences to check"."""
+    raw = (
+        "图伊奥内托阿当选汤加新首相。\n\n"
+        "努库阿洛法消息：南太平洋岛国汤加议会27日选举现任财政和国家规划大臣波希瓦·图伊奥内托阿担任汤加新首相。\n\n"
+        "他说，这是一个很好的机会。\n"
+    )
+    content, junk = find_junk(raw)
+    assert junk == ()
+    assert [span.text for span in content] == [line for line in raw.split("\n") if line]
+
+
+def test_word_count_counts_han_characters():
+    assert word_count("He said so.") == 3
+    assert word_count("他说，这是一个很好的机会。") == 11
+    assert word_count("2023年 Kim") == 3

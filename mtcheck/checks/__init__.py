@@ -73,6 +73,8 @@ __all__ = [
     "DocumentContext",
     "check_names",
     "flag_beads",
+    "Flagged",
+    "error_mass",
     "flag_document",
     "flagger_for",
     "run_bead_checks",
@@ -96,15 +98,24 @@ def check_names(cross_language: bool) -> tuple[str, ...]:
 
 def run_bead_checks(context: BeadContext, checks: Sequence[BeadCheck] = BEAD_CHECKS) -> list[Flag]:
     """Every check that runs on this kind of bead, in registry order; flags sorted by offset."""
+    return _run_bead_checks(context, checks)[0]
+
+
+def _run_bead_checks(context: BeadContext, checks: Sequence[BeadCheck]) -> tuple[list[Flag], list[Flag]]:
+    """The bead's flags sorted by offset, and its major flags from the precise checks (all but
+    the word flagger's, which are probabilities, not findings)."""
     flags: list[Flag] = []
+    certain: list[Flag] = []
     claimed: frozenset[int] = frozenset()
     for check in checks:
         if context.scope in check.scopes and context.candidate.words:
             result = check.run(context, claimed)
             flags.extend(result.flags)
+            if check.name != LearnedCheck.name:
+                certain += [f for f in result.flags if f.severity == "major"]
             claimed |= result.claimed
     flags.sort(key=lambda f: (f.candidate.start, f.candidate.end))
-    return flags
+    return flags, certain
 
 
 @dataclass(frozen=True)
@@ -324,6 +335,47 @@ def _nearby(document: Document, beads: Sequence[Bead], k: int, side: str) -> str
     return " ".join(document.sentences[i].text for b in around for i in getattr(b, side))
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """What :func:`flag_document` found.
+
+    Attributes:
+        flags: every flag, in reading order.
+        checks: the names of the checks that ran.
+        notes: for the report (checks skipped for want of a language pack).
+        error_mass: per bead of the document, the word flagger's evidence of major errors in its
+            candidate side (see :func:`error_mass`); None where no word flagger read the bead.
+    """
+
+    flags: tuple[Flag, ...]
+    checks: tuple[str, ...]
+    notes: tuple[str, ...]
+    error_mass: tuple[float | None, ...]
+
+
+def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | None:
+    """The evidence of major errors in a bead's candidate side: over its words, how far the word
+    flagger's P(major) exceeds its major threshold, and the most it can (a sure error) on each
+    word under a flag in ``certain``: the precise checks' major flags (a changed number or an
+    antonym is certain where the flagger may waver). 0 for a bead found clean. Unlike a count of flags it
+    does not jump at the threshold, so a document score built on it moves a little with each
+    change instead of all at once. The flagger's excess on words the source has too (matched as
+    written or after normalisation) is left out: meaning did not change there, and those
+    probabilities are noise that a change elsewhere in the sentence can move either way."""
+    if context.scores is None:
+        return None
+    threshold = context.scores.thresholds["major"]
+    excess = np.clip(context.scores.p_major - threshold, 0.0, None)
+    if context.alignment is not None:
+        excess[context.alignment.loose] = 0.0
+    cand = context.candidate
+    for flag in certain:
+        for k, (start, end) in enumerate(cand.words):
+            if cand.to_raw(start) < flag.candidate.end and flag.candidate.start < cand.to_raw(end, end=True):
+                excess[k] = 1.0 - threshold
+    return float(excess.sum())
+
+
 def flag_document(
     source: Document,
     candidate: Document,
@@ -333,10 +385,9 @@ def flag_document(
     embedded: Embedded,
     cross_language: bool,
     flagger: str = "auto",
-) -> tuple[tuple[Flag, ...], tuple[str, ...], tuple[str, ...]]:
+) -> Flagged:
     """Every flag of a checked pair: bead checks on matched beads and on inserted sentences (one
-    batched model pass), then the document checks. Returns the flags in reading order, the names
-    of the checks that ran, and notes for the report (checks skipped for want of a language pack)."""
+    batched model pass), then the document checks; and each bead's error mass."""
     inputs = [
         BeadInput(
             source.raw,
@@ -355,12 +406,18 @@ def flag_document(
         for k, b in enumerate(beads)
         if b.candidate
     ]
-    per_bead = flag_beads(inputs, embedder=embedder, flagger=flagger, tokens=embedded.tokens)
-    flags = [f for bead_flags in per_bead for f in bead_flags]
+    contexts = build_contexts(inputs, embedder=embedder, flagger=flagger, tokens=embedded.tokens)
+    flags: list[Flag] = []
+    masses: list[float | None] = [None] * len(beads)
+    for context in contexts:
+        bead_flags, certain = _run_bead_checks(context, BEAD_CHECKS)
+        flags += bead_flags
+        if not beads[context.bead].is_gap:
+            masses[context.bead] = error_mass(context, certain)
     document = DocumentContext(source, candidate, tuple(beads))
     for check in DOCUMENT_CHECKS:
         flags += check.run(document)
     flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
     skipped, why = skipped_checks(source.language, candidate.language, cross_language)
     ran = tuple(name for name in check_names(cross_language) if name not in skipped)
-    return tuple(flags), ran, (why,) if why else ()
+    return Flagged(tuple(flags), ran, (why,) if why else (), tuple(masses))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..types import Document, Flag, Report
-from .views import worst_flags
+from .views import estimate_text, worst_flags
 
 
 @dataclass(frozen=True)
@@ -66,4 +66,6 @@ def render_html(report: Report, **_options) -> str:
         }
         for index, bead in enumerate(report.beads)
     ]
-    return env.get_template("report.html.j2").render(report=report, s=report.summary, flags=ranked, rows=rows)
+    return env.get_template("report.html.j2").render(
+        report=report, s=report.summary, estimate=estimate_text(report.summary), flags=ranked, rows=rows
+    )

@@ -6,7 +6,7 @@ import re
 
 from ..text import visible
 from ..types import Report
-from .views import bead_view, worst_flags
+from .views import bead_view, estimate_text, worst_flags
 
 
 def _cell(text: str) -> str:
@@ -35,7 +35,8 @@ def render_markdown(report: Report, **_options) -> str:
         f"- source: {_code(report.source.path or '(text)')} ({report.source.language}, {len(report.source.sentences)} sentences, {len(report.source.junk)} junk items)",
         f"- candidate: {_code(report.candidate.path or '(text)')} ({report.candidate.language}, {len(report.candidate.sentences)} sentences, {len(report.candidate.junk)} junk items)",
         f"- model: {_code(report.model)}",
-        f"- divergence: **{s.divergence:.3f}** (aligned text only: {s.divergence_aligned:.3f})",
+        f"- MQM estimate: **{estimate_text(s)}**",
+        f"- divergence: {s.divergence:.3f} (aligned text only: {s.divergence_aligned:.3f})",
         f"- coverage: source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%} ({s.omissions} omitted, {s.insertions} inserted)",
         f"- flags: {s.flags_major} major, {s.flags_minor} minor; penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
     ]

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..text import shorten, visible
 from ..types import Document, Report
-from .views import gap_beads, worst_flags, worst_matched_beads
+from .views import ESTIMATE_MEANING, estimate_value, gap_beads, worst_flags, worst_matched_beads
 
 
 def _safe(text: str) -> str:
@@ -40,6 +40,7 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         console.print(f"[yellow]note[/]: {_safe(note)}")
 
     figures = Table(show_header=False, box=None, pad_edge=False)
+    figures.add_row("[bold]MQM estimate[/]", f"[bold]{estimate_value(s)}[/]", f"({ESTIMATE_MEANING})")
     figures.add_row("divergence", f"{s.divergence:.3f}", "(0 = same meaning throughout, 1 = nothing matched)")
     figures.add_row("divergence of aligned text", f"{s.divergence_aligned:.3f}", "(matched beads only)")
     figures.add_row(

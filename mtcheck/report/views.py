@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..types import Bead, Flag, Report
+from ..types import Bead, Flag, Report, Summary
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,19 @@ def worst_flags(report: Report, limit: int | None = None) -> list[Flag]:
     """Flags, major before minor, then by confidence, then reading order."""
     ranked = sorted(report.flags, key=lambda f: (f.severity != "major", -f.score, f.candidate.start))
     return ranked[:limit]
+
+
+#: What the document score means, as every renderer words it (README, "Scores").
+ESTIMATE_MEANING = "estimated penalty points per 100 words of aligned text; 0 = nothing wrong found"
+
+
+def estimate_value(summary: Summary) -> str:
+    """The document score, printed; "none" when no sentence aligned."""
+    return "none" if summary.mqm_estimate is None else f"{summary.mqm_estimate:.1f}"
+
+
+def estimate_text(summary: Summary) -> str:
+    """The document score with its meaning, in one phrase."""
+    if summary.mqm_estimate is None:
+        return "none (no sentence aligned)"
+    return f"{estimate_value(summary)} {ESTIMATE_MEANING}"
