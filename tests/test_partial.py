@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import mtcheck
 from mtcheck.partial import drop_flags_at_cut, source_end
 from mtcheck.types import Bead, Flag, Span
 
@@ -41,3 +44,26 @@ def test_number_name_and_omission_flags_on_the_cut_sentence_are_dropped():
     wrong = Flag("mistranslation", "major", Span(at + 3, at + 7, "jets"), None, 0.5, "jets", 2)
     earlier = Flag("number", "major", Span(0, 3, "Kim"), None, 0.9, "x", 0)
     assert drop_flags_at_cut([earlier, number, wrong], end) == (earlier, wrong)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["kim-arrives", "kim-support-control", "missiles-pt-en"])
+def test_flag_counterparts_are_whole_words(pair_report, name):
+    report = pair_report(name)
+    raw = report.source.raw
+    for flag in report.flags:
+        span = flag.source
+        if span is None or span.start == span.end:
+            continue
+        assert not (span.start > 0 and raw[span.start - 1].isalnum() and raw[span.start].isalnum()), flag
+        assert not (span.end < len(raw) and raw[span.end - 1].isalnum() and raw[span.end].isalnum()), flag
+
+
+@pytest.mark.model
+def test_a_word_cut_off_at_the_end_of_the_source_is_no_counterpart():
+    source = "Kim Jong Un arrived in Russia by train.\n\nHe will meet President Vladimir Putin on M"
+    candidate = "Kim Jong Un arrived in Russia by train.\n\nHe will meet President Vladimir Putin on Monday."
+    report = mtcheck.check(source, candidate)
+    assert any("source appears to end" in note for note in report.notes)
+    assert [f for f in report.flags if f.source is not None and f.source.text.endswith("M")] == []
+    assert [f for f in report.flags if f.kind in ("name", "number")] == []
