@@ -6,13 +6,15 @@
 Each of the six Chinese-English chapters is checked as lists of sentences (the files are already
 split), exactly as a user of ``mtcheck.check`` would, with flagging off (flags do not move beads).
 The beads are written in the gold format and scored by the data set's own ``score_align.py``
-(strict and lax P/R/F1, Sennrich & Volk 2010), beside Bertalign's output on the same chapters.
+(strict and lax P/R/F1, Sennrich & Volk 2010), per chapter and overall, beside Bertalign's output on the
+same chapters scored the same way.
 The data is not in the repository (copyrighted excerpts); see its README.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,14 +31,26 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
-def _score(data: Path, test_dir: Path) -> str:
+def _score(data: Path, test_dir: Path, gold_dir: Path | None = None) -> str:
+    """The data set's scorer on a folder of bead files: its last line (strict and lax P/R/F1)."""
     result = subprocess.run(
-        [sys.executable, str(data / "score_align.py"), str(data / "gold"), str(test_dir)],
+        [sys.executable, str(data / "score_align.py"), str(gold_dir or data / "gold"), str(test_dir)],
         capture_output=True,
         text=True,
         check=True,
     )
     return result.stdout.strip().splitlines()[-1]
+
+
+def _score_chapter(data: Path, test_dir: Path, chapter: str) -> str:
+    """The scorer's figures for one chapter (it scores whole folders: give it one file each)."""
+    with tempfile.TemporaryDirectory(prefix="mtcheck-align-chapter-") as tmp:
+        gold, test = Path(tmp) / "gold", Path(tmp) / "test"
+        gold.mkdir()
+        test.mkdir()
+        shutil.copy(data / "gold" / chapter, gold / chapter)
+        shutil.copy(test_dir / chapter, test / chapter)
+        return _score(data, test, gold)
 
 
 def main() -> None:
@@ -60,6 +74,9 @@ def main() -> None:
         (out / chapter).write_text("\n".join(beads) + "\n", encoding="utf-8")
         print(f"{chapter}: {len(zh)} zh, {len(en)} en sentences, {len(beads)} beads, model {report.model}")
     elapsed = time.perf_counter() - started
+    for chapter in sorted(p.name for p in (args.data / "gold").iterdir()):
+        print(f"{chapter} mtcheck    {_score_chapter(args.data, out, chapter)}")
+        print(f"{chapter} bertalign  {_score_chapter(args.data, args.data / 'bertalign', chapter)}")
     print(f"mtcheck    {_score(args.data, out)}  ({elapsed:.1f} s)")
     print(f"bertalign  {_score(args.data, args.data / 'bertalign')}  (LaBSE, its published output)")
 

@@ -1,4 +1,5 @@
-"""Document-level figures of a check: coverage, similarity, divergence, corpus scores, penalty.
+"""Document-level figures of a check: the MQM estimate, coverage, similarity, divergence, corpus
+scores, penalty.
 
 Definitions are in README, "Scores".
 """

@@ -96,10 +96,9 @@ class Bead:
 
     Either side may be empty (an omission "1-0" or an insertion "0-1"). ``similarity`` is the
     embedding cosine of the merged sides, ``None`` for gaps. ``scores`` holds surface metrics
-    (chrF, BLEU, TER) where they were computed. ``error_mass`` is the word flagger's evidence of
-    major errors in the candidate side: the sum over its words of how far P(major) exceeds the
-    flagger's major threshold (``None`` where no word flagger read the bead: gaps, cross-language
-    pairs, flagging off).
+    (chrF, BLEU, TER) where they were computed. ``error_mass`` is the evidence of major errors in
+    the candidate side (see mtcheck.checks.error_mass; ``None`` where no word flagger read the
+    bead: gaps, cross-language pairs, flagging off).
     """
 
     source: tuple[int, ...]
