@@ -83,13 +83,9 @@ def _lexicon() -> synth.Lexicon:
 
 def _candidates(kind: str, unit: str, reference: str, rng: random.Random) -> list[tuple[int, int, str]]:
     """The edits of ``kind`` that synth_errors finds in ``unit``, as (start, end, new) in it."""
-    if kind in ("wrong_sense", "antonym"):
-        found = synth._lexical(unit, reference, _lexicon(), "sense" if kind == "wrong_sense" else "ant")
-    elif kind == "negation":
-        found = synth._negation(unit)
-    else:
-        found = synth._number(unit, reference, rng)
-    return [(a, b, new) for (a, b, new, _s0, _s1), _anchored in found]
+    return [
+        (a, b, new) for (a, b, new, _s0, _s1), _anchored in synth.meaning_edits(kind, unit, reference, _lexicon(), rng)
+    ]
 
 
 def meaning_changes(

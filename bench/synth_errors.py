@@ -697,6 +697,18 @@ def _name(
 # ---------------------------------------------------------------- synthesis
 
 
+def meaning_edits(kind: str, cand: str, ref: str, lex: Lexicon, rng: random.Random) -> list[tuple[Edit, bool]]:
+    """The meaning-changing edits of ``kind`` ("wrong_sense", "antonym", "negation" or "number")
+    that fit ``cand``; bool = the edited word is anchored in ``ref``. Also bench/corrupt.py's."""
+    if kind in ("wrong_sense", "antonym"):
+        return _lexical(cand, ref, lex, "sense" if kind == "wrong_sense" else "ant")
+    if kind == "negation":
+        return _negation(cand)
+    if kind == "number":
+        return _number(cand, ref, rng)
+    raise ValueError(f"not a meaning edit: {kind!r}")
+
+
 def load_relations(path: Path = RELATIONS) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -744,10 +756,10 @@ def synthesize(rows: list[dict], seed: int = 0, clean_share: float = 0.25) -> li
         r = segs[i]
         cand, ref = r["reference_b"], r["reference"]
         options = {
-            "wrong_sense": _lexical(cand, ref, lex, "sense"),
-            "antonym": _lexical(cand, ref, lex, "ant"),
-            "negation": _negation(cand),
-            "number": _number(cand, ref, rng),
+            **{
+                kind: meaning_edits(kind, cand, ref, lex, rng)
+                for kind in ("wrong_sense", "antonym", "negation", "number")
+            },
             "name": _name(cand, ref, pool, names, lowered, lex, rng),
             "hedge": _hedge(cand, rng),
         }
