@@ -40,17 +40,17 @@ def estimates(source: str, candidate: str, seeds: int) -> tuple[list[float], flo
 
     clean = mtcheck.check(source, candidate)
     units, references = corrupt.editable_units(clean)
-    per_level = [[clean.summary.mqm_estimate or 0.0] for _ in LEVELS]
+    corrupted: list[list[float]] = [[] for _ in LEVELS[1:]]  # per level past 0, one score per seed
     reworded, made = [], 0
     for seed in range(seeds):
         changes = corrupt.meaning_changes(candidate, units, references, seed=seed, count=LEVELS[-1])
         made = max(made, len(changes))
-        for k, n in enumerate(LEVELS[1:], start=1):
-            per_level[k].append(score(corrupt.apply(candidate, changes[:n])))
+        for scores, n in zip(corrupted, LEVELS[1:]):
+            scores.append(score(corrupt.apply(candidate, changes[:n])))
         rewording = corrupt.harmless_rewordings(candidate, units, seed=seed, count=1)
         if rewording:
             reworded.append(score(corrupt.apply(candidate, rewording)))
-    means = [per_level[0][0]] + [statistics.fmean(v[1:]) for v in per_level[1:]]
+    means = [clean.summary.mqm_estimate or 0.0] + [statistics.fmean(scores) for scores in corrupted]
     return means, statistics.fmean(reworded) if reworded else float("nan"), made
 
 

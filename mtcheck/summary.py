@@ -115,8 +115,8 @@ def mqm_estimate(
     figures, except where the aligner put both in one place: a candidate sentence inserted where
     a source sentence is omitted was rewritten beyond recognition, so its words count at
     similarity 0 (else garbling a sentence a little more, until it no longer aligns, would make
-    the score better). Beads in ``leave_out`` (a
-    source sentence cut off mid-way) are left out. None when nothing matched.
+    the score better). Beads in ``leave_out`` (a source sentence cut off mid-way) are left out.
+    None when nothing matched.
     """
     weights = ESTIMATE_WEIGHTS.get(model, ESTIMATE_WEIGHTS[DEFAULT_ENGLISH])
     terms = estimate_terms(cand, beads, weights, leave_out)

@@ -343,8 +343,8 @@ class Flagged:
         flags: every flag, in reading order.
         checks: the names of the checks that ran.
         notes: for the report (checks skipped for want of a language pack).
-        error_mass: per bead of the document, the word flagger's evidence of major errors in its
-            candidate side (see :func:`error_mass`); None where no word flagger read the bead.
+        error_mass: per bead of the document, the evidence of major errors in its candidate
+            side (see :func:`error_mass`); None where no word flagger read the bead.
     """
 
     flags: tuple[Flag, ...]
@@ -357,22 +357,25 @@ def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | No
     """The evidence of major errors in a bead's candidate side: over its words, how far the word
     flagger's P(major) exceeds its major threshold, and the most it can (a sure error) on each
     word under a flag in ``certain``: the precise checks' major flags (a changed number or an
-    antonym is certain where the flagger may waver). 0 for a bead found clean. Unlike a count of flags it
-    does not jump at the threshold, so a document score built on it moves a little with each
-    change instead of all at once. The flagger's excess on words the source has too (matched as
-    written or after normalisation) is left out: meaning did not change there, and those
-    probabilities are noise that a change elsewhere in the sentence can move either way."""
+    antonym is certain where the flagger may waver). 0 for a bead found clean.
+
+    Unlike a count of flags it does not jump at the threshold, so a document score built on it
+    moves a little with each change instead of all at once. The flagger's excess on words the
+    source has too (matched as written or after normalisation) is left out: meaning did not
+    change there, and those probabilities are noise that a change elsewhere in the sentence can
+    move either way."""
     if context.scores is None:
         return None
     threshold = context.scores.thresholds["major"]
     excess = np.clip(context.scores.p_major - threshold, 0.0, None)
     if context.alignment is not None:
         excess[context.alignment.loose] = 0.0
-    cand = context.candidate
-    for flag in certain:
-        for k, (start, end) in enumerate(cand.words):
-            if cand.to_raw(start) < flag.candidate.end and flag.candidate.start < cand.to_raw(end, end=True):
-                excess[k] = 1.0 - threshold
+    if certain:
+        words = [context.candidate.span(start, end) for start, end in context.candidate.words]
+        for flag in certain:
+            for k, word in enumerate(words):
+                if word.start < flag.candidate.end and flag.candidate.start < word.end:
+                    excess[k] = 1.0 - threshold
     return float(excess.sum())
 
 
