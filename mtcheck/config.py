@@ -31,11 +31,11 @@ class CheckConfig:
         clean: set page junk aside before splitting (ignored when ``presplit``).
         max_bytes: refuse input files larger than this.
         langdetect_seed: seed for langdetect, so the same text always gets the same language.
-        max_merge: largest number of sentences on one side of a bead (1-2, 2-1, ... up to this).
-        skip_threshold: similarity below which a 1-1 match is worse than an omission plus an
-            insertion. ``None`` derives it from the document's own similarity distribution
-            (see align.auto_skip_threshold).
-        merge_penalty: cost per extra sentence in a many-to-one bead, so that 1-1 wins ties.
+        max_merge: largest number of sentences on one side of a bead, with at most
+            ``max_merge + 1`` in all (4: 1-2, 2-1, 2-2, 1-3, 2-3, 1-4, ...).
+        skip_threshold: no bead is less similar than this: such sentences are left as
+            omissions and insertions. ``None`` derives it from the document's own similarity
+            distribution (see mtcheck.align).
         band: half-width, in sentences, of the search window around the first-pass path.
         full_search_cells: below this many cells (source x candidate sentences) the aligner
             searches the full matrix instead of a band.
@@ -55,9 +55,8 @@ class CheckConfig:
     clean: bool = True
     max_bytes: int = 5_000_000
     langdetect_seed: int = 0
-    max_merge: int = 3
+    max_merge: int = 4
     skip_threshold: float | None = None
-    merge_penalty: float = 0.04
     band: int = 24
     full_search_cells: int = 250_000
     metrics: tuple[str, ...] = ("chrf", "bleu", "ter")
@@ -178,7 +177,7 @@ class Signature:
         parts = [
             f"mtcheck:{self.version}",
             f"model:{self.model}",
-            f"align:merge{c.max_merge}+skip:{skip}+pen:{c.merge_penalty:g}+band:{c.band}+full:{c.full_search_cells}",
+            f"align:runs{c.max_merge}+skip:{skip}+band:{c.band}+full:{c.full_search_cells}",
             f"split:{'lines' if c.presplit else 'sentencex'}+clean:{'yes' if c.clean and not c.presplit else 'no'}",
             f"langdetect-seed:{c.langdetect_seed}",
             f"flagger:{self.flagger if c.flag_spans else 'off'}",

@@ -12,15 +12,14 @@ from dataclasses import replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .align import Alignment, align
+from .align import Alignment, AlignSide, align
 from .checks import flag_document, flagger_for
 from .config import CheckConfig, Signature
-from .embed import Embedder, TokenEmbedder, choose_model, embed, get_embedder
+from .embed import Embedded, Embedder, TokenEmbedder, choose_model, embed, embed_runs, get_embedder
 from .errors import ConfigError
 from .metrics import PairMetric, make_metrics
 from .partial import drop_flags_at_cut, source_end
-from .refine import refine
-from .segment import Side, as_document, fit_to_window
+from .segment import Side, as_document, fit_to_window, standalone
 from .spans.model import flagger_fingerprint
 from .spans.tagger import tagger_fingerprint
 from .summary import summarise
@@ -78,9 +77,10 @@ def check(
 
     # Many small per-row products: multithreaded BLAS only adds contention there (14x slower
     # on a loaded 2-core machine, see bench/bench_align.py), so the aligner runs on one thread.
+    sides = _align_sides(embedder, src, cand, embedded, config.max_merge)
     with threadpool_limits(limits=1):
-        alignment = _align(embedded.source, embedded.candidate, config)
-    aligned = refine(alignment.beads, src, cand, embedder, config.max_merge)
+        alignment = _align(*sides, config)
+    aligned = alignment.beads
 
     metrics: list[PairMetric] = []
     if cross_language:
@@ -157,13 +157,25 @@ def _fit_model_window(doc: Document, embedder: Embedder, what: str, notes: list[
     return fitted
 
 
-def _align(src_vecs: np.ndarray, cand_vecs: np.ndarray, config: CheckConfig) -> Alignment:
+def _align_sides(
+    embedder: Embedder, src: Document, cand: Document, embedded: Embedded, max_merge: int
+) -> tuple[AlignSide, AlignSide]:
+    """What the aligner reads of each side: sentence and run vectors, lengths, headings."""
+    docs, vectors = (src, cand), (embedded.source, embedded.candidate)
+    alone = [standalone(doc) for doc in docs]
+    runs = embed_runs(embedder, [(doc.texts, marks) for doc, marks in zip(docs, alone)], max_merge)
+    return tuple(  # type: ignore[return-value]
+        AlignSide(vecs, side_runs, np.array([len(t) for t in doc.texts], dtype=np.float64), np.array(marks))
+        for doc, vecs, side_runs, marks in zip(docs, vectors, runs, alone)
+    )
+
+
+def _align(src: AlignSide, cand: AlignSide, config: CheckConfig) -> Alignment:
     return align(
-        src_vecs,
-        cand_vecs,
+        src,
+        cand,
         max_merge=config.max_merge,
         skip_threshold=config.skip_threshold,
-        merge_penalty=config.merge_penalty,
         band=config.band,
         full_search_cells=config.full_search_cells,
     )

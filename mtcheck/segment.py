@@ -17,6 +17,7 @@ from dataclasses import replace
 from .clean import find_junk
 from .config import CheckConfig
 from .errors import InputError, ModelError
+from .text import word_count
 from .types import Document, Span
 
 log = logging.getLogger("mtcheck")
@@ -415,3 +416,28 @@ __all__ = [
     "document_from_text",
     "Side",
 ]
+
+
+#: A heading or caption has at most this many words (text.word_count).
+_HEADING_WORDS = 15
+#: Closing quotes and brackets after a sentence's last character.
+_TRAILING_CLOSERS = "\"'”’)]»」』】）"
+
+
+def standalone(doc: Document) -> tuple[bool, ...]:
+    """Per sentence: whether it is a heading-like line that never joins a neighbour in a bead.
+
+    A subheading, a caption or a credit line ("Image source: Reuters") is a short line of its
+    own that does not end in punctuation. A rewrite that inserts one would otherwise have it
+    glued onto the bead before or after it by the aligner's merges, diluting that bead. A line
+    that ends mid-clause ("... and ask him to", "then—") is not standalone when it is long or
+    ends in punctuation, so real sentence fragments still merge.
+    """
+    raw = doc.raw
+    marks = []
+    for span in doc.sentences:
+        text = span.text.rstrip().rstrip(_TRAILING_CLOSERS)
+        own_line = raw[: span.start].rstrip(" \t").endswith(("\n", "\r")) or not raw[: span.start].strip()
+        own_line = own_line and (raw[span.end :].lstrip(" \t")[:1] in ("", "\n", "\r"))
+        marks.append(bool(text) and text[-1].isalnum() and own_line and word_count(text) <= _HEADING_WORDS)
+    return tuple(marks)

@@ -98,7 +98,9 @@ class Bead:
     embedding cosine of the merged sides, ``None`` for gaps. ``scores`` holds surface metrics
     (chrF, BLEU, TER) where they were computed. ``error_mass`` is the evidence of major errors in
     the candidate side (see mtcheck.checks.error_mass; ``None`` where no word flagger read the
-    bead: gaps, cross-language pairs, flagging off).
+    bead: gaps, cross-language pairs, flagging off). ``moved`` marks a source sentence found
+    elsewhere in the candidate (mtcheck.align): the bead stands at the candidate's place in
+    the reading order and its kind is "moved".
     """
 
     source: tuple[int, ...]
@@ -106,16 +108,19 @@ class Bead:
     similarity: float | None = None
     scores: tuple[tuple[str, float], ...] = ()
     error_mass: float | None = None
+    moved: bool = False
 
     def __post_init__(self) -> None:
         if not self.source and not self.candidate:
             raise ValueError("a bead needs at least one sentence")
+        if self.moved and (not self.source or not self.candidate):
+            raise ValueError("a moved bead has sentences on both sides")
         if (self.similarity is None) != (not self.source or not self.candidate):
             raise ValueError("similarity is given exactly when both sides are non-empty")
 
     @property
     def kind(self) -> str:
-        return f"{len(self.source)}-{len(self.candidate)}"
+        return "moved" if self.moved else f"{len(self.source)}-{len(self.candidate)}"
 
     @property
     def is_gap(self) -> bool:

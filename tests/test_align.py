@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mtcheck.align import Alignment, align, auto_skip_threshold
+from mtcheck.align import Alignment, AlignSide, align, auto_skip_threshold
 from mtcheck.errors import ConfigError, InputError
 from mtcheck.types import Bead
 
@@ -53,6 +53,19 @@ def make_pair(shapes: list[Shape], *, d: int = 64, seed: int = 0, noise: float =
     return S, C, gold
 
 
+def with_lengths(S: np.ndarray, C: np.ndarray, gold) -> tuple[AlignSide, AlignSide]:
+    """The sides as the pipeline gives them: with sentence lengths. A sentence carries 100
+    characters per meaning, so that a merged side is about as long as its counterpart."""
+    src_len, cand_len = np.zeros(len(S)), np.zeros(len(C))
+    for s_idx, c_idx in gold:
+        meanings = max(len(s_idx), len(c_idx))
+        for i in s_idx:
+            src_len[i] = 100 * meanings / len(s_idx)
+        for j in c_idx:
+            cand_len[j] = 100 * meanings / len(c_idx)
+    return AlignSide(S, lengths=src_len), AlignSide(C, lengths=cand_len)
+
+
 def random_shapes(count: int, seed: int) -> list[Shape]:
     """About ``count`` beads: mostly 1-1, with merges, splits, omissions and insertions."""
     rng = np.random.default_rng(seed)
@@ -74,13 +87,15 @@ def pairs(al: Alignment):
 
 
 def check_cover(al: Alignment, n: int, m: int) -> None:
-    src = [i for b in al.beads for i in b.source]
+    src = [i for b in al.beads for i in b.source if not b.moved]
     cand = [j for b in al.beads for j in b.candidate]
-    assert src == list(range(n))
+    assert src == sorted(src)
+    assert sorted(src + [i for b in al.beads if b.moved for i in b.source]) == list(range(n))
     assert cand == list(range(m))
     for b in al.beads:
         assert (b.similarity is None) == b.is_gap
-        assert len(b.source) <= 3 and len(b.candidate) <= 3
+        assert len(b.source) <= 4 and len(b.candidate) <= 4
+        assert b.is_gap or len(b.source) + len(b.candidate) <= 5
 
 
 def test_identity_one_to_one():
@@ -142,7 +157,7 @@ def test_shifted_run_five_extra_at_start():
 
 def test_candidate_runs_past_the_end():
     S, C, gold = make_pair([(1, 1)] * 30 + [(0, 1)] * 20, seed=8)
-    al = align(S, C)
+    al = align(*with_lengths(S, C, gold))
     assert pairs(al) == gold
     assert [b.kind for b in al.beads[30:]] == ["0-1"] * 20
 
@@ -150,7 +165,7 @@ def test_candidate_runs_past_the_end():
 def test_trailing_run_in_banded_mode():
     # 40 trailing candidate sentences past the end of a long source stay inside the window
     S, C, gold = make_pair([(1, 1)] * 600 + [(0, 1)] * 40, seed=9, d=48)
-    al = align(S, C, full_search_cells=10_000)
+    al = align(*with_lengths(S, C, gold), full_search_cells=10_000)
     assert al.banded
     assert pairs(al) == gold
 
@@ -229,8 +244,9 @@ def test_banded_equals_full_search_on_long_text(long_pair):
     S, C, gold = long_pair
     n, m = len(S), len(C)
     assert 1900 <= n <= 2200 and 1900 <= m <= 2200
-    banded = align(S, C, skip_threshold=0.45)
-    full = align(S, C, skip_threshold=0.45, full_search_cells=10**9)
+    sides = with_lengths(S, C, gold)
+    banded = align(*sides, skip_threshold=0.45)
+    full = align(*sides, skip_threshold=0.45, full_search_cells=10**9)
     assert banded.banded and not full.banded
     assert banded.beads == full.beads
     assert full.searched_cells == (n + 1) * (m + 1)

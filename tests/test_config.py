@@ -26,7 +26,6 @@ OTHER_VALUES = {
     "langdetect_seed": 7,
     "max_merge": 2,
     "skip_threshold": 0.3,
-    "merge_penalty": 0.1,
     "band": 12,
     "full_search_cells": 1000,
     "metrics": ("chrf",),
@@ -56,7 +55,7 @@ def test_changing_a_field_changes_the_signature(field):
 
 def test_signature_text():
     assert signature(CheckConfig()) == (
-        f"mtcheck:{mtcheck.__version__}|model:a-model@sha256:0123|align:merge3+skip:auto+pen:0.04+band:24+full:250000"
+        f"mtcheck:{mtcheck.__version__}|model:a-model@sha256:0123|align:runs4+skip:auto+band:24+full:250000"
         "|split:sentencex+clean:yes|langdetect-seed:0|flagger:sha256:f1a9|weights:major5+minor1|"
         + "|".join(f"{m.name}({m.signature()})" for m in make_metrics(("chrf", "bleu", "ter")))
     )

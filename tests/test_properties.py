@@ -33,20 +33,18 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from mtcheck.align import align
+from mtcheck.align import AlignSide, align
 from mtcheck.clean import find_junk
 from mtcheck.config import CheckConfig
+from mtcheck.embed import embed_runs
 from mtcheck.errors import InputError
 from mtcheck.io import read_text
 from mtcheck.pipeline import check
-from mtcheck.refine import refine
 from mtcheck.report import render
 from mtcheck.report.views import worst_flags
 from mtcheck.schema import report_schema
-from mtcheck.segment import build_document, document_from_lines, split_sentences
-from mtcheck.types import Span
-
-from .conftest import doc_of
+from mtcheck.segment import build_document, document_from_lines, split_sentences, standalone
+from mtcheck.types import Document, Span
 
 # Tests that build whole documents or reports are slow per example; the profile's deadline is
 # already None, and generation of long texts trips the too_slow / large_base_example checks.
@@ -255,17 +253,27 @@ def assert_partition(raw: str, sentences, junk) -> None:
 
 
 def assert_beads_cover(beads, n: int, m: int) -> None:
-    """Each source index 0..n-1 and candidate index 0..m-1 exactly once, in order, and each
-    bead's indices are contiguous."""
-    src = [i for b in beads for i in b.source]
+    """Each source index 0..n-1 and candidate index 0..m-1 exactly once, in order (a moved
+    bead's source sentence out of it), and each bead's indices are contiguous."""
+    src = [i for b in beads if not b.moved for i in b.source]
     cand = [j for b in beads for j in b.candidate]
-    assert src == list(range(n)), src
+    assert src == sorted(src), src
+    assert sorted(src + [i for b in beads if b.moved for i in b.source]) == list(range(n)), src
     assert cand == list(range(m)), cand
     for b in beads:
         assert b.source or b.candidate
         for side in (b.source, b.candidate):
             assert list(side) == list(range(side[0], side[0] + len(side))) if side else True, b
         assert (b.similarity is None) == b.is_gap
+        assert not b.moved or (b.kind == "moved" and len(b.source) == len(b.candidate) == 1)
+
+
+def assert_bead_shapes(beads, max_merge: int) -> None:
+    """Matched beads within the aligner's shapes: a side of at most max_merge, max_merge + 1 in all."""
+    for b in beads:
+        if not b.is_gap:
+            assert len(b.source) <= max_merge and len(b.candidate) <= max_merge, b
+            assert len(b.source) + len(b.candidate) <= max_merge + 1, b
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,26 +507,24 @@ def similarity_setups(draw):
     skip=st.one_of(st.none(), st.floats(-1.0, 1.0)),
     banded=st.booleans(),
     band=st.integers(0, 6),
-    penalty=st.sampled_from([0.0, 0.04, 0.5, -0.1]),
 )
 @SLOW
-def test_align_beads_cover_both_sides_once_in_order(setup, max_merge, skip, banded, band, penalty):
+def test_align_beads_cover_both_sides_once_in_order(setup, max_merge, skip, banded, band):
     src, cand = setup
     result = align(
         src,
         cand,
         max_merge=max_merge,
         skip_threshold=skip,
-        merge_penalty=penalty,
         band=band if banded else 24,
         full_search_cells=0 if banded else 250_000,
     )
     assert_beads_cover(result.beads, len(src), len(cand))
+    assert_bead_shapes(result.beads, max_merge)
     for b in result.beads:
-        assert len(b.source) <= max_merge and len(b.candidate) <= max_merge
-        assert len(b.source) <= 1 or len(b.candidate) <= 1
         if not b.is_gap:
             assert -1.0 - 1e-6 <= b.similarity <= 1.0 + 1e-6
+            assert b.similarity >= result.skip_threshold - 1e-9
     if banded and min(len(src), len(cand)) > 2 * band + 1:
         assert result.banded
     if skip is not None:
@@ -554,13 +560,22 @@ class FakeEmbedder:
         return "fake-1"
 
 
+def _lines_doc(texts: list[str]) -> Document:
+    """One sentence a line, so that a short unpunctuated line reads as a heading."""
+    spans, pos = [], 0
+    for text in texts:
+        spans.append(Span(pos, pos + len(text), text))
+        pos += len(text) + 1
+    return Document("\n".join(texts), tuple(spans))
+
+
 @given(
     src_texts=st.lists(sentences(), min_size=1, max_size=12),
     edits=st.lists(st.integers(0, 5), min_size=1, max_size=20),
     max_merge=st.integers(1, 4),
 )
 @SLOW
-def test_refine_keeps_beads_covering_both_sides_once_in_order(src_texts, edits, max_merge):
+def test_runs_and_headings_keep_beads_covering_both_sides_once(src_texts, edits, max_merge):
     # candidate: the source with sentences dropped, duplicated, split and added
     cand_texts: list[str] = []
     for k, text in enumerate(src_texts):
@@ -574,20 +589,26 @@ def test_refine_keeps_beads_covering_both_sides_once_in_order(src_texts, edits, 
             cand_texts += [head + ".", tail]
         elif op == 3:
             cand_texts += ["Something else entirely.", text]
+        elif op == 4:
+            cand_texts += ["A Heading", text]
         else:
             cand_texts.append(text)
     assume(cand_texts)
-    src_doc, cand_doc = doc_of(src_texts), doc_of(cand_texts)
+    src_doc, cand_doc = _lines_doc(src_texts), _lines_doc(cand_texts)
     emb = FakeEmbedder()
-    first = align(emb.encode(src_doc.texts), emb.encode(cand_doc.texts), max_merge=max_merge)
-    out = refine(first.beads, src_doc, cand_doc, emb, max_merge)
+    sides = []
+    for doc in (src_doc, cand_doc):
+        alone = standalone(doc)
+        (runs,) = embed_runs(emb, [(doc.texts, alone)], max_merge)
+        lengths = np.array([len(t) for t in doc.texts], dtype=float)
+        sides.append(AlignSide(emb.encode(doc.texts), runs, lengths, np.array(alone)))
+    out = align(*sides, max_merge=max_merge).beads
     assert_beads_cover(out, len(src_texts), len(cand_texts))
-    for b in out:
-        assert (
-            (len(b.source) == 1 and len(b.candidate) <= max_merge)
-            or (len(b.candidate) == 1 and len(b.source) <= max_merge)
-            or b.is_gap
-        )
+    assert_bead_shapes(out, max_merge)
+    for b, doc in ((b, doc) for b in out for doc in (src_doc, cand_doc)):
+        side = b.source if doc is src_doc else b.candidate
+        if len(side) > 1:
+            assert not any(standalone(doc)[i] for i in side), b
 
 
 # ---------------------------------------------------------------------------------------------
