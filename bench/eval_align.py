@@ -79,6 +79,35 @@ def main() -> None:
         print(f"{chapter} bertalign  {_score_chapter(args.data, args.data / 'bertalign', chapter)}")
     print(f"mtcheck    {_score(args.data, out)}  ({elapsed:.1f} s)")
     print(f"bertalign  {_score(args.data, args.data / 'bertalign')}  (LaBSE, its published output)")
+    _embedding_cost(args.data, report.model)
+
+
+def _embedding_cost(data: Path, model: str) -> None:
+    """Seconds to embed the chapters' sentences, and the runs the aligner reads on top of them."""
+    from mtcheck.embed import embed_runs, get_embedder
+    from mtcheck.segment import document_from_sentences, standalone
+
+    embedder = get_embedder(model)
+    embedder.encode(["warm up"])
+    forget = getattr(embedder, "clear", lambda: None)  # the checks above filled its cache
+    docs = [
+        document_from_sentences(_lines(data / side / chapter))
+        for chapter in sorted(p.name for p in (data / "gold").iterdir())
+        for side in ("zh", "en")
+    ]
+    forget()
+    start = time.perf_counter()
+    for doc in docs:
+        embedder.encode(doc.texts)
+    sentences = time.perf_counter() - start
+    forget()
+    start = time.perf_counter()
+    for doc in docs:
+        embed_runs(embedder, [(doc.texts, standalone(doc))], 4)
+    runs = time.perf_counter() - start
+    print(
+        f"embedding ({model}): sentences {sentences:.1f} s, runs of 2-4 sentences {runs:.1f} s ({runs / sentences:.1f}x)"
+    )
 
 
 if __name__ == "__main__":
