@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from typer.exceptions import TyperException
 from .._version import __version__
 from ..errors import MtcheckError, OutputError
 from ..text import visible
-from . import EXIT_BAD_INPUT, EXIT_OK, EXIT_OUTPUT, Interrupted, interruption
+from . import EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK, EXIT_OUTPUT, Interrupted, interruption
 
 app = typer.Typer(
     name="mtcheck",
@@ -91,7 +92,7 @@ def _root(
         raise typer.Exit(EXIT_OK)
 
 
-def _check_outputs(outputs: list[Path], inputs: tuple[Path, Path], force: bool) -> None:
+def _check_outputs(outputs: list[Path], inputs: Sequence[Path], force: bool) -> None:
     """Refuse, before any work, report paths that would clobber, collide or replace an input."""
     seen: dict[Path, Path] = {}
     resolved_inputs = {p.resolve() for p in inputs}
@@ -235,3 +236,113 @@ def check(
         raise Failure(str(exc)) from None
     if stdout_text is not None:
         _write_stdout(stdout_text)
+
+
+#: The files ``gate --reports DIR`` writes for each pair, in DIR/<pair>/.
+GATE_REPORT_FILES = (
+    ("report.txt", "terminal"),
+    ("report.json", "json"),
+    ("report.md", "markdown"),
+    ("report.html", "html"),
+)
+
+
+@app.command()
+def gate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Pair folders, or folders of them (each pair: source.* and candidate.*).")
+    ],
+    max_mqm_estimate: Annotated[
+        float | None, typer.Option("--max-mqm-estimate", help="Fail a pair whose MQM estimate is above this.")
+    ] = None,
+    min_coverage_source: Annotated[
+        float | None, typer.Option("--min-coverage-source", help="Fail below this source coverage (0-1).")
+    ] = None,
+    min_coverage_candidate: Annotated[
+        float | None, typer.Option("--min-coverage-candidate", help="Fail below this candidate coverage (0-1).")
+    ] = None,
+    max_major: Annotated[int | None, typer.Option("--max-major", help="Fail above this many major flags.")] = None,
+    max_penalty: Annotated[
+        float | None, typer.Option("--max-penalty-per-100-words", help="Fail above this penalty per 100 words.")
+    ] = None,
+    fail_kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-kind", help="A flag kind that fails a pair whenever raised (repeatable): number, negation, ..."
+        ),
+    ] = None,
+    reports: Annotated[
+        Path | None,
+        typer.Option("--reports", help="Write each pair's reports (text, JSON, Markdown, HTML) to DIR/<pair>/."),
+    ] = None,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", help="Write a JUnit XML file: one test case per pair.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Embedding model for every pair. Default: chosen by language.")
+    ] = None,
+    flagger: Annotated[Flagger, typer.Option("--flagger", help="Word flagger, as for check.")] = Flagger.auto,
+    presplit: Annotated[
+        bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
+) -> int:
+    """Check every pair with the model loaded once; exit 1 if any pair fails its thresholds, 2 on bad input."""
+    from ..config import CheckConfig
+    from ..errors import InputError
+    from ..gate import Thresholds, find_pairs, run_gate
+    from ..io import write_atomically
+    from ..report import render
+    from ..report.gate import render_gate_table, render_junit
+
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
+    try:
+        thresholds = Thresholds(
+            max_mqm_estimate=max_mqm_estimate,
+            min_coverage_source=min_coverage_source,
+            min_coverage_candidate=min_coverage_candidate,
+            max_major=max_major,
+            max_penalty_per_100_words=max_penalty,
+            fail_kinds=tuple(fail_kind or ()),
+        )
+        config = CheckConfig(model=model, flagger=flagger.value, presplit=presplit)
+        pairs = find_pairs(paths)
+    except InputError as exc:
+        raise Failure(str(exc)) from None
+    except MtcheckError as exc:
+        raise Failure(str(exc)) from None
+    planned = [junit] if junit is not None else []
+    if reports is not None:
+        planned += [reports / pair.name / name for pair in pairs for name, _ in GATE_REPORT_FILES]
+    _check_outputs(planned, [p for pair in pairs for p in (pair.source, pair.candidate)], force)
+
+    def write_reports(outcome) -> None:
+        if reports is None or outcome.report is None:
+            return
+        # rendered in full first, then each file written atomically: an interruption leaves
+        # finished pairs' reports whole and no partial file
+        texts = [(reports / outcome.pair.name / name, render(outcome.report, fmt)) for name, fmt in GATE_REPORT_FILES]
+        stopped = interruption()
+        if stopped is not None:
+            raise stopped
+        (reports / outcome.pair.name).mkdir(parents=True, exist_ok=True)
+        for path, text in texts:
+            write_atomically(path, text, overwrite=force)
+
+    try:
+        result = run_gate(pairs, config, thresholds, on_done=write_reports)
+        stopped = interruption()
+        if stopped is not None:
+            raise stopped
+        if junit is not None:
+            write_atomically(junit, render_junit(result), overwrite=force)
+    except KeyboardInterrupt:
+        raise interruption() or Interrupted() from None
+    except OutputError as exc:
+        raise Failure(str(exc), EXIT_OUTPUT) from None
+    _write_stdout(render_gate_table(result, color=sys.stdout.isatty()))
+    if result.errors:
+        return EXIT_BAD_INPUT
+    return EXIT_OK if result.passed else EXIT_GATE_FAILED

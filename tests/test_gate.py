@@ -1,0 +1,180 @@
+"""mtcheck gate: many pairs in one process, thresholds, exit codes, reports and JUnit XML."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mtcheck.errors import InputError
+from mtcheck.gate import Thresholds, find_pairs, judge
+
+from .conftest import PAIRS, run_cli
+
+
+def _copy_pair(name: str, into: Path, as_name: str | None = None) -> None:
+    shutil.copytree(PAIRS / name, into / (as_name or name))
+
+
+# ---------------------------------------------------------------------------------------------
+# finding pairs and judging reports (no model)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_find_pairs_sorted_by_name_with_half_pairs_as_problems(tmp_path):
+    for name in ("b-pair", "a-pair"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "source.txt").write_text("One.", "utf-8")
+        (tmp_path / name / "candidate.md").write_text("One.", "utf-8")
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "source.txt").write_text("One.", "utf-8")
+    (tmp_path / "notes").mkdir()  # no pair files at all: not a pair, not a problem
+    pairs = find_pairs([tmp_path])
+    assert [p.name for p in pairs] == ["a-pair", "b-pair", "half"]
+    assert pairs[0].candidate.name == "candidate.md"
+    assert pairs[2].problem == f"{tmp_path / 'half'} has no candidate.* file"
+    # a pair folder given directly is one pair
+    assert [p.name for p in find_pairs([tmp_path / "b-pair"])] == ["b-pair"]
+
+
+def test_find_pairs_refuses_what_holds_no_pair(tmp_path):
+    with pytest.raises(InputError, match="no such folder"):
+        find_pairs([tmp_path / "missing"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="holds no pair"):
+        find_pairs([tmp_path / "empty"])
+    (tmp_path / "file.txt").write_text("x", "utf-8")
+    with pytest.raises(InputError, match="is not a folder of pairs"):
+        find_pairs([tmp_path / "file.txt"])
+
+
+def test_thresholds_refuse_nonsense():
+    with pytest.raises(InputError, match="unknown flag kind 'typo'"):
+        Thresholds(fail_kinds=("typo",))
+    with pytest.raises(InputError, match="between 0 and 1"):
+        Thresholds(min_coverage_source=1.5)
+    with pytest.raises(InputError, match="must not be negative"):
+        Thresholds(max_major=-1)
+
+
+@pytest.mark.model
+def test_judge_gives_every_reason(pair_report):
+    report = pair_report("kim-arrives")
+    s = report.summary
+    assert judge(report, Thresholds()).passed
+    verdict = judge(
+        report,
+        Thresholds(
+            max_mqm_estimate=s.mqm_estimate - 0.5,
+            min_coverage_candidate=s.coverage_candidate + 0.1,
+            max_major=s.flags_major - 1,
+            fail_kinds=("untranslated", "number"),
+        ),
+    )
+    assert not verdict.passed
+    assert verdict.reasons[0] == f"MQM estimate {s.mqm_estimate:.2f} > {s.mqm_estimate - 0.5:g}"
+    assert verdict.reasons[1].startswith("candidate coverage ")
+    assert verdict.reasons[2] == f"{s.flags_major} major flags > {s.flags_major - 1}"
+    untranslated = sum(f.kind == "untranslated" for f in report.flags)
+    assert untranslated >= 1
+    assert verdict.reasons[3].startswith(f"{untranslated} untranslated flag")
+    assert len(verdict.reasons) == 4 + (any(f.kind == "number" for f in report.flags))
+    # exactly at a threshold passes
+    assert judge(report, Thresholds(max_mqm_estimate=s.mqm_estimate, max_major=s.flags_major)).passed
+
+
+# ---------------------------------------------------------------------------------------------
+# the command, on real folders of pairs with the real models
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """kim-arrives (garbled), kim-support-control (faithful) and a folder with half a pair."""
+    root = tmp_path_factory.mktemp("gate") / "pairs"
+    root.mkdir()
+    _copy_pair("kim-arrives", root)
+    _copy_pair("kim-support-control", root)
+    (root / "zz-broken").mkdir()
+    (root / "zz-broken" / "source.txt").write_text("A source without its candidate.", "utf-8")
+    return root
+
+
+@pytest.mark.model
+def test_gate_exit_codes_on_a_real_folder(folder, tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    for name in ("kim-arrives", "kim-support-control"):
+        shutil.copytree(folder / name, good / name)
+    # 0: every pair passes (no thresholds, or loose ones)
+    result = run_cli("gate", str(good), "--max-mqm-estimate", "50")
+    assert result.exit_code == 0, result.output
+    assert "2 pairs: 2 passed, 0 failed, 0 errors" in result.stdout
+    # 1: kim-arrives (MQM estimate about 7.8) fails a threshold of 5; the control still passes
+    result = run_cli("gate", str(good), "--max-mqm-estimate", "5", "--fail-kind", "untranslated")
+    assert result.exit_code == 1, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│ kim")}
+    assert "fail" in rows["kim-arrives"] and "MQM estimate" in rows["kim-arrives"]
+    assert "untranslated flag" in result.stdout
+    assert "pass" in rows["kim-support-control"]
+    assert "2 pairs: 1 passed, 1 failed, 0 errors" in result.stdout
+    # 2: a broken pair is an error, and every other pair is still checked and reported
+    result = run_cli("gate", str(folder), "--max-mqm-estimate", "5")
+    assert result.exit_code == 2, result.output
+    assert "3 pairs: 1 passed, 1 failed, 1 errors" in result.stdout
+    assert "has no candidate.* file" in result.stdout
+
+
+@pytest.mark.model
+def test_gate_writes_junit_and_every_report_format(folder, tmp_path):
+    junit, reports = tmp_path / "gate.xml", tmp_path / "reports"
+    result = run_cli("gate", str(folder), "--max-mqm-estimate", "5", "--junit", str(junit), "--reports", str(reports))
+    assert result.exit_code == 2, result.output
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert list(cases) == ["kim-arrives", "kim-support-control", "zz-broken"]
+    failure = cases["kim-arrives"].find("failure")
+    assert failure is not None and failure.get("message", "").startswith("MQM estimate ")
+    assert cases["kim-support-control"].find("failure") is None and cases["kim-support-control"].find("error") is None
+    error = cases["zz-broken"].find("error")
+    assert error is not None and "has no candidate.* file" in error.get("message", "")
+    for name in ("kim-arrives", "kim-support-control"):
+        assert sorted(p.name for p in (reports / name).iterdir()) == [
+            "report.html",
+            "report.json",
+            "report.md",
+            "report.txt",
+        ]
+    assert not (reports / "zz-broken").exists()
+    # the same run again gives the same JUnit file; existing files are not replaced without --force
+    first = junit.read_text("utf-8")
+    again = run_cli("gate", str(folder), "--junit", str(junit))
+    assert again.exit_code == 2 and "already exists" in again.stderr and len(again.stderr.splitlines()) == 1
+    assert junit.read_text("utf-8") == first
+    forced = run_cli("gate", str(folder), "--max-mqm-estimate", "5", "--junit", str(junit), "--force")
+    assert forced.exit_code == 2
+    assert junit.read_text("utf-8") == first
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--fail-kind", "typo"], "unknown flag kind 'typo'"),
+        (["--min-coverage-source", "1.5"], "between 0 and 1"),
+    ],
+)
+def test_gate_usage_errors_are_one_line(folder, args, message):
+    result = run_cli("gate", str(folder), *args)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert result.stdout == ""
+
+
+def test_gate_on_a_missing_folder_is_one_line(tmp_path):
+    result = run_cli("gate", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert result.stderr == f"mtcheck: error: {tmp_path / 'nowhere'}: no such folder\n"
