@@ -178,3 +178,38 @@ def test_gate_on_a_missing_folder_is_one_line(tmp_path):
     result = run_cli("gate", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert result.stderr == f"mtcheck: error: {tmp_path / 'nowhere'}: no such folder\n"
+
+
+@pytest.mark.model
+def test_github_annotations_point_at_the_flagged_characters(folder, monkeypatch, pair_report):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # on by itself in GitHub Actions
+    result = run_cli("gate", str(folder / "kim-arrives"), "--max-major", "0")
+    assert result.exit_code == 1
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    raw = (folder / "kim-arrives" / "candidate.txt").read_text("utf-8")
+    lines = raw.split("\n")
+    flags = pair_report("kim-arrives").flags
+    per_flag = [a for a in annotations if ",title=mtcheck major " in a or ",title=mtcheck minor " in a]
+    assert len(per_flag) == len(flags)
+    for annotation, flag in zip(per_flag, flags):
+        level, rest = annotation[2:].split(" ", 1)
+        assert level == ("error" if flag.severity == "major" else "warning")
+        props = dict(p.split("=", 1) for p in rest.split("::", 1)[0].split(","))
+        assert props["file"].endswith("kim-arrives/candidate.txt")
+        line, col = int(props["line"]), int(props["col"])
+        start = sum(len(x) + 1 for x in lines[: line - 1]) + col - 1
+        assert start == flag.candidate.start
+        assert raw[start : start + len(flag.candidate.text)] == flag.candidate.text
+        assert props["title"] == f"mtcheck {flag.severity} {flag.kind}"
+    assert annotations[-1].startswith("::error file=") and "major flags > 0" in annotations[-1]
+    # off on request, and off outside GitHub Actions
+    assert "::" not in run_cli("gate", str(folder / "kim-arrives"), "--no-github").stdout
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert "::error" not in run_cli("gate", str(folder / "kim-arrives")).stdout
+
+
+def test_github_command_text_is_escaped():
+    from mtcheck.report.gate import _command_data, _command_property
+
+    assert _command_data("100% sure\nnext line\r") == "100%25 sure%0Anext line%0D"
+    assert _command_property("a:b,c") == "a%3Ab%2Cc"

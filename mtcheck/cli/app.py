@@ -7,6 +7,7 @@ computes anything the library could.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -279,6 +280,13 @@ def gate(
         Path | None, typer.Option("--junit", help="Write a JUnit XML file: one test case per pair.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
+    github: Annotated[
+        bool | None,
+        typer.Option(
+            "--github/--no-github",
+            help="Print GitHub Actions annotations (on by default when GITHUB_ACTIONS=true).",
+        ),
+    ] = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Embedding model for every pair. Default: chosen by language.")
     ] = None,
@@ -294,7 +302,7 @@ def gate(
     from ..gate import Thresholds, find_pairs, run_gate
     from ..io import write_atomically
     from ..report import render
-    from ..report.gate import render_gate_table, render_junit
+    from ..report.gate import render_gate_table, render_github, render_junit
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
@@ -343,6 +351,8 @@ def gate(
     except OutputError as exc:
         raise Failure(str(exc), EXIT_OUTPUT) from None
     _write_stdout(render_gate_table(result, color=sys.stdout.isatty()))
+    if github if github is not None else os.environ.get("GITHUB_ACTIONS") == "true":
+        _write_stdout(render_github(result))
     if result.errors:
         return EXIT_BAD_INPUT
     return EXIT_OK if result.passed else EXIT_GATE_FAILED

@@ -90,3 +90,44 @@ def render_junit(result: GateResult) -> str:
     suites.append(suite)
     ET.indent(suites)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+def _command_data(text: str) -> str:
+    """A workflow command's message, escaped as the GitHub runner reads it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _command_property(text: str) -> str:
+    """A workflow command's property value (file, title), escaped."""
+    return _command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _line_col(raw: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line_start = raw.rfind("\n", 0, offset) + 1
+    return raw.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def render_github(result: GateResult) -> str:
+    """GitHub Actions workflow commands: an annotation per flag at its place in the candidate file
+    (major: error, minor: warning), and one per pair that failed or could not be checked."""
+    lines = []
+    for o in result.outcomes:
+        if o.error is not None:
+            lines.append(f"::error title={_command_property('mtcheck: ' + o.pair.name)}::{_command_data(_why(o))}")
+            continue
+        assert o.report is not None and o.verdict is not None
+        cand = o.report.candidate
+        path = _command_property(cand.path or str(o.pair.candidate))
+        for flag in o.report.flags:
+            line, col = _line_col(cand.raw, flag.candidate.start)
+            end_line, end_col = _line_col(cand.raw, flag.candidate.end)
+            level = "error" if flag.severity == "major" else "warning"
+            title = _command_property(f"mtcheck {flag.severity} {flag.kind}")
+            place = f"file={path},line={line},col={col},endLine={end_line},endColumn={end_col}"
+            lines.append(f"::{level} {place},title={title}::{_command_data(visible(flag.message))}")
+        if not o.verdict.passed:
+            lines.append(
+                f"::error file={path},title={_command_property('mtcheck gate failed')}::{_command_data(_why(o))}"
+            )
+    return "".join(line + "\n" for line in lines)
