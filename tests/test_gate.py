@@ -213,3 +213,78 @@ def test_github_command_text_is_escaped():
 
     assert _command_data("100% sure\nnext line\r") == "100%25 sure%0Anext line%0D"
     assert _command_property("a:b,c") == "a%3Ab%2Cc"
+
+
+# ---------------------------------------------------------------------------------------------
+# settings from pyproject.toml / mtcheck.toml, the command line winning
+# ---------------------------------------------------------------------------------------------
+
+PYPROJECT = """
+[project]
+name = "articles"
+
+[tool.mtcheck]
+flagger = "logistic"
+
+[tool.mtcheck.gate]
+max_mqm_estimate = 5
+fail_kinds = ["number", "negation"]
+"""
+
+
+def test_config_shows_each_setting_and_where_it_comes_from(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    deeper = tmp_path / "articles" / "2026"
+    deeper.mkdir(parents=True)
+    monkeypatch.chdir(deeper)  # found by looking upwards
+    result = run_cli("config")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    origin = f"({tmp_path / 'pyproject.toml'})"
+    assert lines[0] == f"config file: {tmp_path / 'pyproject.toml'}"
+    assert f"  flagger  = 'logistic'  {origin}" in lines
+    assert "  model    = none  (default)" in lines
+    assert f"  max_mqm_estimate          = 5.0  {origin}" in lines
+    assert f"  fail_kinds                = [number, negation]  {origin}" in lines
+    assert "  max_major                 = none  (default)" in lines
+    # a nearer mtcheck.toml wins over the pyproject.toml further up
+    (deeper / "mtcheck.toml").write_text("[gate]\nmax_major = 2\n", "utf-8")
+    lines = run_cli("config").stdout.splitlines()
+    assert lines[0] == f"config file: {deeper / 'mtcheck.toml'}"
+    assert f"  max_major                 = 2  ({deeper / 'mtcheck.toml'})" in lines
+    assert "  max_mqm_estimate          = none  (default)" in lines
+
+
+def test_a_pyproject_without_a_mtcheck_table_is_passed_over(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, "utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text("[project]\nname = 'other'\n", "utf-8")
+    monkeypatch.chdir(tmp_path / "sub")
+    assert run_cli("config").stdout.splitlines()[0] == f"config file: {tmp_path / 'pyproject.toml'}"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[tool.mtcheck]\nflager = 'tagger'\n", "unknown setting [tool.mtcheck]flager"),
+        ("[tool.mtcheck.gate]\nmax_major = 'many'\n", "max_major must be int, not str"),
+        ("[tool.mtcheck\n", "not valid TOML"),
+    ],
+)
+def test_a_bad_config_file_is_one_line(tmp_path, monkeypatch, text, message):
+    (tmp_path / "pyproject.toml").write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for argv in (["config"], ["gate", str(tmp_path)]):
+        result = run_cli(*argv)
+        assert result.exit_code == 2, result.output
+        assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.model
+def test_gate_thresholds_from_pyproject_and_the_command_line_wins(folder, tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('flagger = "logistic"\n', ""), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("gate", str(folder / "kim-arrives"))
+    assert result.exit_code == 1, result.output
+    assert "MQM estimate" in result.stdout and "> 5" in result.stdout
+    assert run_cli("gate", str(folder / "kim-arrives"), "--max-mqm-estimate", "50").exit_code == 0

@@ -182,12 +182,12 @@ def check(
         bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")
     ] = False,
     flagger: Annotated[
-        Flagger,
+        Flagger | None,
         typer.Option(
             "--flagger",
-            help="Word flagger: the span tagger (English), the logistic flagger (any language), or auto.",
+            help="Word flagger: the span tagger (English), the logistic flagger (any language), or auto (default).",
         ),
-    ] = Flagger.auto,
+    ] = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
 ) -> None:
@@ -206,13 +206,15 @@ def check(
     ]
     _check_outputs([path for path, _ in files], (source, candidate), force)
     try:
+        # model, flagger and presplit may come from the project's config file (see mtcheck config)
+        settings, _ = _settings(
+            model=model, flagger=None if flagger is None else flagger.value, presplit=presplit or None
+        )
         config = CheckConfig(
-            model=model,
+            **{key: s.value for key, s in settings.items()},
             allow_download=allow_download,
-            presplit=presplit,
             clean=not no_clean,
             flag_spans=not no_flags,
-            flagger=flagger.value,
             max_bytes=max_bytes,
         )
         report = run_check(
@@ -290,7 +292,7 @@ def gate(
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Embedding model for every pair. Default: chosen by language.")
     ] = None,
-    flagger: Annotated[Flagger, typer.Option("--flagger", help="Word flagger, as for check.")] = Flagger.auto,
+    flagger: Annotated[Flagger | None, typer.Option("--flagger", help="Word flagger, as for check.")] = None,
     presplit: Annotated[
         bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
     ] = False,
@@ -307,7 +309,10 @@ def gate(
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
     try:
-        thresholds = Thresholds(
+        check_settings, gate_settings = _settings(
+            model=model,
+            flagger=None if flagger is None else flagger.value,
+            presplit=presplit or None,
             max_mqm_estimate=max_mqm_estimate,
             min_coverage_source=min_coverage_source,
             min_coverage_candidate=min_coverage_candidate,
@@ -315,7 +320,8 @@ def gate(
             max_penalty_per_100_words=max_penalty,
             fail_kinds=tuple(fail_kind or ()),
         )
-        config = CheckConfig(model=model, flagger=flagger.value, presplit=presplit)
+        thresholds = Thresholds(**{key: s.value for key, s in gate_settings.items()})
+        config = CheckConfig(**{key: s.value for key, s in check_settings.items()})
         pairs = find_pairs(paths)
     except InputError as exc:
         raise Failure(str(exc)) from None
@@ -356,3 +362,39 @@ def gate(
     if result.errors:
         return EXIT_BAD_INPUT
     return EXIT_OK if result.passed else EXIT_GATE_FAILED
+
+
+def _settings(**command_line):
+    """(check settings, gate thresholds) from the command line over the nearest config file."""
+    from ..settings import effective, find_config_file
+
+    return effective(command_line, find_config_file(Path.cwd()))
+
+
+@app.command("config")
+def show_config() -> None:
+    """Print the settings that apply here (from the nearest mtcheck.toml or [tool.mtcheck] in
+    pyproject.toml, else the defaults), and where each comes from."""
+    from ..settings import find_config_file
+
+    try:
+        found = find_config_file(Path.cwd())
+        check_settings, gate_settings = _settings()
+    except MtcheckError as exc:
+        raise Failure(str(exc)) from None
+    lines = [f"config file: {found if found is not None else 'none (defaults)'}"]
+    for title, settings in (("check", check_settings), ("gate", gate_settings)):
+        lines.append(f"[{title}]")
+        width = max(len(key) for key in settings)
+        for key, setting in settings.items():
+            value = (
+                "none"
+                if setting.value is None
+                else repr(setting.value)
+                if isinstance(setting.value, str)
+                else setting.value
+            )
+            if isinstance(setting.value, tuple):
+                value = "[" + ", ".join(setting.value) + "]"
+            lines.append(f"  {key:<{width}} = {visible(str(value))}  ({visible(setting.origin)})")
+    _write_stdout("\n".join(lines) + "\n")
