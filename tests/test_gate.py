@@ -288,3 +288,48 @@ def test_gate_thresholds_from_pyproject_and_the_command_line_wins(folder, tmp_pa
     assert result.exit_code == 1, result.output
     assert "MQM estimate" in result.stdout and "> 5" in result.stdout
     assert run_cli("gate", str(folder / "kim-arrives"), "--max-mqm-estimate", "50").exit_code == 0
+
+
+@pytest.mark.model
+def test_an_interrupted_gate_says_which_pairs_finished_and_leaves_no_partial_file(folder, tmp_path):
+    import json
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    reports = tmp_path / "reports"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mtcheck", "gate", str(folder), "--reports", str(reports)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    first = reports / "kim-arrives" / "report.html"
+    deadline = time.monotonic() + 300
+    while not first.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert first.exists(), proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    match = re.fullmatch(
+        r"mtcheck: interrupted after (\d) of 3 pairs \(finished: ([a-z, -]+)\); "
+        r"their reports are complete; nothing else was written\n",
+        err,
+    )
+    assert match, err
+    finished = match.group(2).split(", ")
+    assert finished[0] == "kim-arrives" and len(finished) == int(match.group(1))
+    assert sorted(p.name for p in reports.iterdir()) == sorted(n for n in finished if n != "zz-broken")
+    for pair in reports.iterdir():  # every file there is whole
+        assert sorted(p.name for p in pair.iterdir()) == ["report.html", "report.json", "report.md", "report.txt"]
+        json.loads((pair / "report.json").read_text("utf-8"))
+        assert (pair / "report.html").read_text("utf-8").rstrip().endswith("</html>")
+    assert out == ""  # no table for a run that did not finish

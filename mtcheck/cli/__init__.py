@@ -34,11 +34,13 @@ _signal_lock = threading.Lock()
 
 
 class Interrupted(Exception):
-    """The run was interrupted by a signal; carries the exit code to use."""
+    """The run was interrupted by a signal; carries the exit code to use and what to tell the
+    user (by default that nothing was written)."""
 
-    def __init__(self, exit_code: int = EXIT_INTERRUPTED) -> None:
-        super().__init__("interrupted")
+    def __init__(self, exit_code: int = EXIT_INTERRUPTED, message: str = "interrupted; no report was written") -> None:
+        super().__init__(message)
         self.exit_code = exit_code
+        self.message = message
 
 
 def interruption() -> Interrupted | None:
@@ -109,8 +111,9 @@ def main() -> None:
 
         code = run(sys.argv[1:])
     except (KeyboardInterrupt, Interrupted) as exc:
-        code = exc.exit_code if isinstance(exc, Interrupted) else (interruption() or Interrupted()).exit_code
-        _say("interrupted; no report was written")
+        stopped = exc if isinstance(exc, Interrupted) else (interruption() or Interrupted())
+        code = stopped.exit_code
+        _say(stopped.message)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else EXIT_INTERNAL
     except Exception as exc:

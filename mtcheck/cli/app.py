@@ -6,6 +6,7 @@ computes anything the library could.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -332,28 +333,41 @@ def gate(
         planned += [reports / pair.name / name for pair in pairs for name, _ in GATE_REPORT_FILES]
     _check_outputs(planned, [p for pair in pairs for p in (pair.source, pair.candidate)], force)
 
+    finished: list[str] = []
+
     def write_reports(outcome) -> None:
-        if reports is None or outcome.report is None:
-            return
-        # rendered in full first, then each file written atomically: an interruption leaves
-        # finished pairs' reports whole and no partial file
-        texts = [(reports / outcome.pair.name / name, render(outcome.report, fmt)) for name, fmt in GATE_REPORT_FILES]
-        stopped = interruption()
-        if stopped is not None:
-            raise stopped
-        (reports / outcome.pair.name).mkdir(parents=True, exist_ok=True)
-        for path, text in texts:
-            write_atomically(path, text, overwrite=force)
+        if reports is not None and outcome.report is not None:
+            # rendered in full first, then each file written atomically: an interruption leaves
+            # finished pairs' reports whole and no partial file
+            texts = [(reports / outcome.pair.name / n, render(outcome.report, fmt)) for n, fmt in GATE_REPORT_FILES]
+            stopped = interruption()
+            if stopped is not None:
+                raise stopped
+            (reports / outcome.pair.name).mkdir(parents=True, exist_ok=True)
+            for path, text in texts:
+                write_atomically(path, text, overwrite=force)
+        finished.append(outcome.pair.name)
 
     try:
-        result = run_gate(pairs, config, thresholds, on_done=write_reports)
+        with _progress(len(pairs)) as advance:
+
+            def done(outcome) -> None:
+                write_reports(outcome)
+                advance()
+
+            result = run_gate(pairs, config, thresholds, on_done=done)
         stopped = interruption()
         if stopped is not None:
             raise stopped
         if junit is not None:
             write_atomically(junit, render_junit(result), overwrite=force)
-    except KeyboardInterrupt:
-        raise interruption() or Interrupted() from None
+    except (KeyboardInterrupt, Interrupted) as exc:
+        # say how far the run got: the finished pairs' reports are whole, the rest not started
+        stopped = exc if isinstance(exc, Interrupted) else (interruption() or Interrupted())
+        names = ", ".join(finished) if finished else "none"
+        written = "their reports are complete; nothing else was written" if reports else "no report was written"
+        message = f"interrupted after {len(finished)} of {len(pairs)} pairs (finished: {visible(names)}); {written}"
+        raise Interrupted(stopped.exit_code, message) from None
     except OutputError as exc:
         raise Failure(str(exc), EXIT_OUTPUT) from None
     _write_stdout(render_gate_table(result, color=sys.stdout.isatty()))
@@ -398,3 +412,19 @@ def show_config() -> None:
                 value = "[" + ", ".join(setting.value) + "]"
             lines.append(f"  {key:<{width}} = {visible(str(value))}  ({visible(setting.origin)})")
     _write_stdout("\n".join(lines) + "\n")
+
+
+@contextlib.contextmanager
+def _progress(total: int):
+    """A progress bar on standard error while pairs are checked, when it is a terminal; yields
+    the function that advances it (a no-op otherwise, so logs and pipes stay clean)."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("checking pairs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("pairs", total=total)
+        yield lambda: progress.advance(task)
