@@ -6,14 +6,20 @@ keeps it), and a pair that cannot be read or checked is recorded as an error wit
 the others.
 
 A pairs folder holds one subfolder per pair with ``source.*`` and ``candidate.*`` (the layout of
-the bundled ``pairs/``); a path that is itself such a subfolder is one pair.
+the bundled ``pairs/``); a path that is itself such a subfolder is one pair. A manifest (``.toml``
+with ``[[pair]]`` tables, ``.csv`` with a header row, or ``.jsonl`` with an object a line) lists
+pairs by ``source`` and ``candidate`` (relative to the manifest's folder), with an optional
+``name`` and any threshold of :class:`Thresholds` for that pair alone.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from .config import CheckConfig
 from .errors import InputError, MtcheckError
@@ -34,6 +40,7 @@ class Pair:
     source: Path
     candidate: Path
     problem: str | None = None
+    thresholds: tuple[tuple[str, Any], ...] = ()  # this pair's own thresholds (from a manifest)
 
 
 @dataclass(frozen=True)
@@ -136,9 +143,18 @@ def find_pairs(paths: Sequence[str | Path]) -> list[Pair]:
     for given in paths:
         path = Path(given)
         if not path.exists():
-            raise InputError(f"{path}: no such folder")
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_file() and path.suffix.lower() in MANIFEST_SUFFIXES:
+            for listed in read_manifest(path):
+                if listed.name in found:
+                    raise InputError(f"two pairs are named {listed.name!r} (in {path})")
+                found[listed.name] = listed
+            continue
         if not path.is_dir():
-            raise InputError(f"{path} is not a folder of pairs (each pair a subfolder with source.* and candidate.*)")
+            raise InputError(
+                f"{path} is neither a folder of pairs (each a subfolder with source.* and candidate.*) "
+                f"nor a manifest ({', '.join(MANIFEST_SUFFIXES)})"
+            )
         direct = _pair_in(path, path.name)
         pairs = [direct] if direct is not None else []
         if direct is None:
@@ -159,6 +175,68 @@ def find_pairs(paths: Sequence[str | Path]) -> list[Pair]:
                 )
             found[pair.name] = pair
     return [found[name] for name in sorted(found)]
+
+
+#: Manifest formats, by file suffix.
+MANIFEST_SUFFIXES = (".toml", ".csv", ".jsonl")
+_THRESHOLD_FIELDS = {f.name: f for f in fields(Thresholds)}
+
+
+def _manifest_entries(path: Path) -> list[dict[str, Any]]:
+    try:
+        if path.suffix.lower() == ".toml":
+            from .settings import tomllib
+
+            with path.open("rb") as handle:
+                entries = tomllib.load(handle).get("pair", [])
+        elif path.suffix.lower() == ".csv":
+            with path.open(encoding="utf-8", newline="") as handle:
+                entries = [{k: v for k, v in row.items() if v not in (None, "")} for row in csv.DictReader(handle)]
+        else:
+            with path.open(encoding="utf-8") as handle:
+                entries = [json.loads(line) for line in handle if line.strip()]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: cannot be read as a manifest ({exc})") from None
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InputError(f"{path}: a manifest lists pairs ([[pair]] tables in TOML, rows in CSV, objects in JSONL)")
+    return entries
+
+
+def _threshold_value(path: Path, key: str, value: Any) -> Any:
+    """A manifest's threshold value, typed (CSV gives strings; fail_kinds there are space-separated)."""
+    if key == "fail_kinds":
+        return tuple(value.split()) if isinstance(value, str) else tuple(value)
+    try:
+        return int(value) if key == "max_major" else float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{path}: {key} must be a number, not {value!r}") from None
+
+
+def read_manifest(path: Path) -> list[Pair]:
+    """The pairs a manifest lists, paths taken relative to its folder.
+
+    Raises:
+        InputError: the file cannot be read, an entry lacks source or candidate, or names an
+            unknown key or a bad threshold.
+    """
+    pairs = []
+    for k, entry in enumerate(_manifest_entries(path), start=1):
+        missing = [key for key in ("source", "candidate") if key not in entry]
+        if missing:
+            raise InputError(f"{path}: pair {k} has no {missing[0]}")
+        unknown = sorted(set(entry) - {"name", "source", "candidate"} - set(_THRESHOLD_FIELDS))
+        if unknown:
+            raise InputError(f"{path}: pair {k}: unknown key {unknown[0]!r}")
+        own = tuple(
+            sorted((key, _threshold_value(path, key, v)) for key, v in entry.items() if key in _THRESHOLD_FIELDS)
+        )
+        Thresholds(**dict(own))  # refuse a bad value here, naming nothing the check would
+        source, candidate = path.parent / str(entry["source"]), path.parent / str(entry["candidate"])
+        name = str(entry.get("name") or entry["candidate"])
+        pairs.append(Pair(name, source, candidate, thresholds=own))
+    if not pairs:
+        raise InputError(f"{path} lists no pair")
+    return pairs
 
 
 def judge(report: Report, thresholds: Thresholds) -> Verdict:
@@ -209,7 +287,7 @@ def run_gate(
             continue
         try:
             report = check(read_document(pair.source, config), read_document(pair.candidate, config), config)
-            outcome = Outcome(pair, report, judge(report, thresholds))
+            outcome = Outcome(pair, report, judge(report, replace(thresholds, **dict(pair.thresholds))))
         except MtcheckError as exc:
             outcome = Outcome(pair, error=str(exc))
         outcomes.append(outcome)

@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["CHECK_KEYS", "GATE_KEYS", "Setting", "find_config_file", "load_file", "effective"]
+__all__ = ["CHECK_KEYS", "GATE_KEYS", "Setting", "find_config_file", "load_file", "effective", "tomllib"]
 
 #: Keys of the check settings a config file may set, with their types and defaults.
 CHECK_KEYS: dict[str, tuple[type, Any]] = {

@@ -40,13 +40,13 @@ def test_find_pairs_sorted_by_name_with_half_pairs_as_problems(tmp_path):
 
 
 def test_find_pairs_refuses_what_holds_no_pair(tmp_path):
-    with pytest.raises(InputError, match="no such folder"):
+    with pytest.raises(InputError, match="no such file or folder"):
         find_pairs([tmp_path / "missing"])
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="holds no pair"):
         find_pairs([tmp_path / "empty"])
     (tmp_path / "file.txt").write_text("x", "utf-8")
-    with pytest.raises(InputError, match="is not a folder of pairs"):
+    with pytest.raises(InputError, match="is neither a folder of pairs"):
         find_pairs([tmp_path / "file.txt"])
 
 
@@ -177,7 +177,7 @@ def test_gate_usage_errors_are_one_line(folder, args, message):
 def test_gate_on_a_missing_folder_is_one_line(tmp_path):
     result = run_cli("gate", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
-    assert result.stderr == f"mtcheck: error: {tmp_path / 'nowhere'}: no such folder\n"
+    assert result.stderr == f"mtcheck: error: {tmp_path / 'nowhere'}: no such file or folder\n"
 
 
 @pytest.mark.model
@@ -333,3 +333,64 @@ def test_an_interrupted_gate_says_which_pairs_finished_and_leaves_no_partial_fil
         json.loads((pair / "report.json").read_text("utf-8"))
         assert (pair / "report.html").read_text("utf-8").rstrip().endswith("</html>")
     assert out == ""  # no table for a run that did not finish
+
+
+# ---------------------------------------------------------------------------------------------
+# manifests
+# ---------------------------------------------------------------------------------------------
+
+
+def test_manifests_in_toml_csv_and_jsonl_list_the_same_pairs(tmp_path):
+    (tmp_path / "m.toml").write_text(
+        '[[pair]]\nsource = "a/src.txt"\ncandidate = "a/mt.txt"\nmax_mqm_estimate = 4\nfail_kinds = ["number"]\n'
+        '[[pair]]\nname = "b"\nsource = "b.en"\ncandidate = "b.fr"\n',
+        "utf-8",
+    )
+    (tmp_path / "m.csv").write_text(
+        "name,source,candidate,max_mqm_estimate,fail_kinds\n,a/src.txt,a/mt.txt,4,number\nb,b.en,b.fr,,\n", "utf-8"
+    )
+    (tmp_path / "m.jsonl").write_text(
+        '{"source": "a/src.txt", "candidate": "a/mt.txt", "max_mqm_estimate": 4, "fail_kinds": ["number"]}\n'
+        '{"name": "b", "source": "b.en", "candidate": "b.fr"}\n',
+        "utf-8",
+    )
+    listed = [find_pairs([tmp_path / f"m.{ext}"]) for ext in ("toml", "csv", "jsonl")]
+    assert listed[0] == listed[1] == listed[2]
+    a, b = listed[0]
+    assert (a.name, a.source, a.candidate) == ("a/mt.txt", tmp_path / "a" / "src.txt", tmp_path / "a" / "mt.txt")
+    assert a.thresholds == (("fail_kinds", ("number",)), ("max_mqm_estimate", 4.0))
+    assert (b.name, b.thresholds) == ("b", ())
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"source": "a"}\n', "pair 1 has no candidate"),
+        ('{"source": "a", "candidate": "b", "max_majors": 1}\n', "pair 1: unknown key 'max_majors'"),
+        ('{"source": "a", "candidate": "b", "max_major": "lots"}\n', "max_major must be a number"),
+        ('{"source": "a", "candidate": "b", "fail_kinds": ["typo"]}\n', "unknown flag kind 'typo'"),
+        ("not json\n", "cannot be read as a manifest"),
+        ("", "lists no pair"),
+    ],
+)
+def test_a_bad_manifest_is_refused_with_one_reason(tmp_path, text, message):
+    (tmp_path / "m.jsonl").write_text(text, "utf-8")
+    with pytest.raises(InputError, match=message):
+        find_pairs([tmp_path / "m.jsonl"])
+
+
+@pytest.mark.model
+def test_gate_on_a_manifest_with_a_threshold_for_one_pair(folder, tmp_path):
+    manifest = tmp_path / "pairs.toml"
+    manifest.write_text(
+        f'[[pair]]\nname = "garbled"\nsource = "{folder}/kim-arrives/source.txt"\n'
+        f'candidate = "{folder}/kim-arrives/candidate.txt"\nmax_mqm_estimate = 5\n'
+        f'[[pair]]\nname = "faithful"\nsource = "{folder}/kim-support-control/source.txt"\n'
+        f'candidate = "{folder}/kim-support-control/candidate.txt"\n',
+        "utf-8",
+    )
+    result = run_cli("gate", str(manifest))
+    assert result.exit_code == 1, result.output
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│ ")}
+    assert list(rows) == ["faithful", "garbled"]
+    assert "pass" in rows["faithful"] and "fail" in rows["garbled"] and "> 5" in rows["garbled"]
