@@ -17,6 +17,7 @@ from .checks import flag_document, flagger_for
 from .config import CheckConfig, Signature
 from .embed import Embedded, Embedder, TokenEmbedder, choose_model, embed, embed_runs, get_embedder
 from .errors import ConfigError
+from .fingerprint import fingerprints
 from .metrics import PairMetric, make_metrics
 from .partial import drop_flags_at_cut, source_end
 from .segment import Side, as_document, fit_to_window, standalone
@@ -106,6 +107,7 @@ def check(
         notes.append(partial.note)
         flags = drop_flags_at_cut(flags, partial)
     cut = () if partial is None or partial.cut_bead is None else (partial.cut_bead,)
+    flags = tuple(replace(f, fingerprint=fp) for f, fp in zip(flags, fingerprints(flags, cand)))
     summary = summarise(src, cand, beads, flags, metrics, config, model=embedder.name, leave_out=cut)
     signature = str(
         Signature.of(

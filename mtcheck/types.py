@@ -160,6 +160,8 @@ class Flag:
         score: confidence in [0, 1].
         message: one line for a person.
         bead: index of the bead the flag belongs to.
+        fingerprint: stable identity across runs (mtcheck.fingerprint); empty until the
+            pipeline sets it.
     """
 
     kind: FlagKind
@@ -169,6 +171,7 @@ class Flag:
     score: float
     message: str
     bead: int
+    fingerprint: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in FLAG_KINDS:
@@ -187,6 +190,7 @@ class Flag:
             "score": round(self.score, 4),
             "message": self.message,
             "bead": self.bead,
+            "fingerprint": self.fingerprint,
         }
 
 
