@@ -694,8 +694,14 @@ def _without_unrelated(beads: list[Bead], src: _Side, cand: _Side, objective: _O
             rest = tuple(i for i in indices if i != k)
             source, candidate = (rest, candidate) if is_source else (source, rest)
         if before or after:
-            bead = Bead(source, candidate, _pair_similarity(src, source, cand, candidate))
-        out += [*before, bead, *reversed(after)]
+            similarity = _pair_similarity(src, source, cand, candidate)
+            if similarity >= objective.floor:
+                out += [*before, Bead(source, candidate, similarity), *reversed(after)]
+            else:  # what is left is no pair either: no bead is less similar than the threshold
+                out += [*before, *(Bead((i,), ()) for i in source), *(Bead((), (j,)) for j in candidate)]
+                out += reversed(after)
+            continue
+        out.append(bead)
     return out
 
 

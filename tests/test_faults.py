@@ -112,14 +112,20 @@ def test_interrupt_inside_a_finalizer_is_delivered_again_without_a_traceback(mon
     # Seen at 0.9 s: SIGINT landed in a library object's __del__, where Python prints
     # "Exception ignored in ..." with a traceback and drops the exception.
     monkeypatch.setattr(sys, "unraisablehook", cli._redeliver_interrupt)
+    # as main() does: SIGINT must raise here even when this process was started with SIGINT
+    # ignored (a background job of a non-interactive shell, as a CI step may be)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
 
     class Finalised:
         def __del__(self):
             raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        Finalised()
-        time.sleep(60)  # the interrupt arrives again within milliseconds (60 s: a loaded machine is slow)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            Finalised()
+            time.sleep(5)  # the interrupt arrives again within milliseconds
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert capsys.readouterr().err == ""
 
 
