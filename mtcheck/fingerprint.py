@@ -11,10 +11,10 @@ same words flagged in the same surroundings twice) are told apart by their order
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
 
+from .text import fold_space
 from .types import Document, Flag
 
 __all__ = ["fingerprints", "CONTEXT_CHARS"]
@@ -22,21 +22,15 @@ __all__ = ["fingerprints", "CONTEXT_CHARS"]
 #: Characters of candidate text on each side of a flag that go into its fingerprint.
 CONTEXT_CHARS = 30
 
-_SPACE = re.compile(r"\s+")
-
-
-def _fold(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
-
 
 def _key(flag: Flag, candidate: Document) -> str:
     start, end = flag.candidate.start, flag.candidate.end
     parts = (
         flag.kind,
-        _fold(flag.candidate.text),
-        _fold(flag.source.text) if flag.source is not None else "",
-        _fold(candidate.raw[max(0, start - CONTEXT_CHARS) : start]),
-        _fold(candidate.raw[end : end + CONTEXT_CHARS]),
+        fold_space(flag.candidate.text),
+        fold_space(flag.source.text) if flag.source is not None else "",
+        fold_space(candidate.raw[max(0, start - CONTEXT_CHARS) : start]),
+        fold_space(candidate.raw[end : end + CONTEXT_CHARS]),
     )
     return "\x1f".join(parts)
 

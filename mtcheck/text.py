@@ -17,9 +17,14 @@ def word_count(text: str) -> int:
     return len(_UNSPACED_TEXT.sub(" ", text).split()) + len(_UNSPACED_CHARACTER.findall(text))
 
 
+def fold_space(text: str) -> str:
+    """``text`` on one line: runs of whitespace become one space, none at either end."""
+    return " ".join(text.split())
+
+
 def shorten(text: str, limit: int) -> str:
     """``text`` on one line (runs of whitespace folded), cut with "…" past ``limit`` characters."""
-    text = " ".join(text.split())
+    text = fold_space(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
