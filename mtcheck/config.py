@@ -140,6 +140,7 @@ class Signature:
     flagger: str
     metrics: tuple[str, ...]
     checks: tuple[str, ...] = ()
+    glossary: str = ""
 
     @classmethod
     def of(
@@ -150,6 +151,7 @@ class Signature:
         *,
         flagger: str,
         checks: Sequence[str] = (),
+        glossary: str = "",
     ) -> Signature:
         """The signature of a check run with ``config``, ``embedder`` and ``metrics``.
 
@@ -159,6 +161,7 @@ class Signature:
             metrics: the surface metrics computed (none for cross-language pairs).
             flagger: the word flagger used and its weights' fingerprint, or "off".
             checks: the names of the checks that ran (from mtcheck.checks' registry).
+            glossary: the digest of the glossary the terminology check read, if one was given.
         """
         from ._version import __version__
 
@@ -169,6 +172,7 @@ class Signature:
             flagger=flagger,
             metrics=tuple(f"{m.name}({m.signature()})" for m in metrics),
             checks=tuple(checks),
+            glossary=glossary,
         )
 
     def __str__(self) -> str:
@@ -182,6 +186,7 @@ class Signature:
             f"langdetect-seed:{c.langdetect_seed}",
             f"flagger:{self.flagger if c.flag_spans else 'off'}",
             *([f"checks:{'+'.join(self.checks)}"] if self.checks and c.flag_spans else []),
+            *([f"glossary:{self.glossary}"] if self.glossary else []),
             "weights:" + "+".join(f"{k}{v:g}" for k, v in c.severity_weights),
             *self.metrics,
         ]

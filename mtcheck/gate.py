@@ -6,10 +6,13 @@ keeps it), and a pair that cannot be read or checked is recorded as an error wit
 the others.
 
 A pairs folder holds one subfolder per pair with ``source.*`` and ``candidate.*`` (the layout of
-the bundled ``pairs/``); a path that is itself such a subfolder is one pair. A manifest (``.toml``
-with ``[[pair]]`` tables, ``.csv`` with a header row, or ``.jsonl`` with an object a line) lists
-pairs by ``source`` and ``candidate`` (relative to the manifest's folder), with an optional
-``name`` and any threshold of :class:`Thresholds` for that pair alone.
+the bundled ``pairs/``), and optionally ``decisions.json`` (editors' decisions, mtcheck.review)
+and ``glossary.tsv`` or ``glossary.csv`` (terminology, mtcheck.checks.terminology); a path that is
+itself such a subfolder is one pair. A manifest (``.toml`` with ``[[pair]]`` tables, ``.csv`` with
+a header row, or ``.jsonl`` with an object a line) lists pairs by ``source`` and ``candidate``
+(relative to the manifest's folder), with an optional ``name``, ``decisions`` and ``glossary``, and
+any threshold of :class:`Thresholds` for that pair alone. A listed pair's decisions default to
+``<candidate>.decisions.json`` beside the candidate.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from typing import Any
 
 from .config import CheckConfig
 from .errors import InputError, MtcheckError
+from .glossary import read_glossary
+from .review import Decisions, apply_decisions, baseline, read_decisions, render_decisions
 from .types import FLAG_KINDS, Report
 
-__all__ = ["Pair", "Thresholds", "Verdict", "Outcome", "find_pairs", "judge", "run_gate"]
+__all__ = ["Pair", "Thresholds", "Verdict", "Outcome", "find_pairs", "judge", "run_gate", "write_baseline"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,9 @@ class Pair:
     """One source/candidate pair to check; ``name`` is how reports and CI name it.
 
     ``problem`` says what is wrong with a folder that holds only half a pair: such a pair is
-    reported as an error, not skipped.
+    reported as an error, not skipped. ``decisions`` is where the pair's decisions file is, or
+    would be (it is read when it exists; ``--write-baseline`` writes it); ``glossary`` is its
+    glossary, if it has one.
     """
 
     name: str
@@ -41,6 +48,8 @@ class Pair:
     candidate: Path
     problem: str | None = None
     thresholds: tuple[tuple[str, Any], ...] = ()  # this pair's own thresholds (from a manifest)
+    decisions: Path | None = None
+    glossary: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class Outcome:
     report: Report | None = None
     verdict: Verdict | None = None
     error: str | None = None
+    checked: Report | None = None  # the report before decisions were applied (for a baseline)
 
     @property
     def status(self) -> str:
@@ -122,15 +132,23 @@ def _side(folder: Path, stem: str) -> Path | None:
     return matches[0] if matches else None
 
 
+#: The glossary file names a pair folder may hold, in the order they are looked for.
+GLOSSARY_NAMES = ("glossary.tsv", "glossary.csv")
+#: The decisions file of a pair folder.
+DECISIONS_NAME = "decisions.json"
+
+
 def _pair_in(folder: Path, name: str) -> Pair | None:
     source, candidate = _side(folder, "source"), _side(folder, "candidate")
     if source is None or candidate is None:
         return None
-    return Pair(name, source, candidate)
+    glossary = next((folder / g for g in GLOSSARY_NAMES if (folder / g).is_file()), None)
+    return Pair(name, source, candidate, decisions=folder / DECISIONS_NAME, glossary=glossary)
 
 
-def find_pairs(paths: Sequence[str | Path]) -> list[Pair]:
-    """The pairs under ``paths``: each a pair folder, or a folder of pair folders.
+def find_pairs(paths: Sequence[str | Path], *, glossary: str | Path | None = None) -> list[Pair]:
+    """The pairs under ``paths``: each a pair folder, or a folder of pair folders, or a manifest;
+    ``glossary`` is the glossary of every pair that has none of its own.
 
     Pairs come sorted by name (the folder's path relative to the one given, ``/``-separated), so
     the gate's summary is the same on every machine.
@@ -174,12 +192,16 @@ def find_pairs(paths: Sequence[str | Path]) -> list[Pair]:
                     f"two pairs are named {pair.name!r} ({found[pair.name].source.parent}, {pair.source.parent})"
                 )
             found[pair.name] = pair
+    if glossary is not None:
+        found = {name: p if p.glossary else replace(p, glossary=Path(glossary)) for name, p in found.items()}
     return [found[name] for name in sorted(found)]
 
 
 #: Manifest formats, by file suffix.
 MANIFEST_SUFFIXES = (".toml", ".csv", ".jsonl")
 _THRESHOLD_FIELDS = {f.name: f for f in fields(Thresholds)}
+#: What a manifest entry may name besides thresholds.
+_PAIR_KEYS = ("name", "source", "candidate", "decisions", "glossary")
 
 
 def _manifest_entries(path: Path) -> list[dict[str, Any]]:
@@ -224,7 +246,7 @@ def read_manifest(path: Path) -> list[Pair]:
         missing = [key for key in ("source", "candidate") if key not in entry]
         if missing:
             raise InputError(f"{path}: pair {k} has no {missing[0]}")
-        unknown = sorted(set(entry) - {"name", "source", "candidate"} - set(_THRESHOLD_FIELDS))
+        unknown = sorted(set(entry) - set(_PAIR_KEYS) - set(_THRESHOLD_FIELDS))
         if unknown:
             raise InputError(f"{path}: pair {k}: unknown key {unknown[0]!r}")
         own = tuple(
@@ -233,7 +255,9 @@ def read_manifest(path: Path) -> list[Pair]:
         Thresholds(**dict(own))  # refuse a bad value here, naming nothing the check would
         source, candidate = path.parent / str(entry["source"]), path.parent / str(entry["candidate"])
         name = str(entry.get("name") or entry["candidate"])
-        pairs.append(Pair(name, source, candidate, thresholds=own))
+        decisions = path.parent / str(entry.get("decisions") or f"{entry['candidate']}.decisions.json")
+        glossary = path.parent / str(entry["glossary"]) if entry.get("glossary") else None
+        pairs.append(Pair(name, source, candidate, thresholds=own, decisions=decisions, glossary=glossary))
     if not pairs:
         raise InputError(f"{path} lists no pair")
     return pairs
@@ -254,7 +278,7 @@ def judge(report: Report, thresholds: Thresholds) -> Verdict:
     if t.max_penalty_per_100_words is not None and s.penalty_per_100_words > t.max_penalty_per_100_words:
         reasons.append(f"penalty {s.penalty_per_100_words:.2f} per 100 words > {t.max_penalty_per_100_words:g}")
     for kind in t.fail_kinds:
-        count = sum(f.kind == kind for f in report.flags)
+        count = sum(f.kind == kind and f.counts for f in report.flags)
         if count:
             reasons.append(f"{count} {kind} flag{'s' if count > 1 else ''}")
     return Verdict(not reasons, tuple(reasons))
@@ -275,22 +299,63 @@ def run_gate(
         thresholds: what every pair must meet.
         on_done: called with each outcome as it is ready (progress display, partial reports).
     """
-    from .io import read_document
-    from .pipeline import check
-
     outcomes = []
     for pair in pairs:
-        if pair.problem is not None:
-            outcomes.append(Outcome(pair, error=pair.problem))
-            if on_done is not None:
-                on_done(outcomes[-1])
-            continue
-        try:
-            report = check(read_document(pair.source, config), read_document(pair.candidate, config), config)
-            outcome = Outcome(pair, report, judge(report, replace(thresholds, **dict(pair.thresholds))))
-        except MtcheckError as exc:
-            outcome = Outcome(pair, error=str(exc))
+        outcome = _check_pair(pair, config, thresholds)
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
+    return GateResult(tuple(outcomes))
+
+
+def thresholds_for(pair: Pair, thresholds: Thresholds) -> Thresholds:
+    """``thresholds`` with the pair's own (from its manifest entry) in their place."""
+    return replace(thresholds, **dict(pair.thresholds))
+
+
+def _check_pair(pair: Pair, config: CheckConfig, thresholds: Thresholds) -> Outcome:
+    from .io import read_document
+    from .pipeline import check
+
+    if pair.problem is not None:
+        return Outcome(pair, error=pair.problem)
+    try:
+        glossary = None if pair.glossary is None else read_glossary(pair.glossary)
+        checked = check(
+            read_document(pair.source, config), read_document(pair.candidate, config), config, glossary=glossary
+        )
+        decisions = _decisions_of(pair)
+        report = checked if decisions is None else apply_decisions(checked, decisions)
+        return Outcome(pair, report, judge(report, thresholds_for(pair, thresholds)), checked=checked)
+    except MtcheckError as exc:
+        return Outcome(pair, error=str(exc))
+
+
+def _decisions_of(pair: Pair) -> Decisions | None:
+    if pair.decisions is None or not pair.decisions.exists():
+        return None
+    return read_decisions(pair.decisions)
+
+
+def write_baseline(result: GateResult, thresholds: Thresholds, *, by: str, at: str) -> GateResult:
+    """Write each checked pair's decisions file so that it accepts every current flag (keeping
+    every decision already there), and judge the pairs again with it: the way to adopt a gate on
+    existing content (README, "Review decisions"). Pairs that could not be checked are left as
+    they are.
+
+    Raises:
+        OutputError: a decisions file cannot be written (the files written before it stay whole).
+        InputError: an existing decisions file cannot be read.
+    """
+    from .io import write_atomically
+
+    outcomes = []
+    for o in result.outcomes:
+        if o.checked is None or o.pair.decisions is None:
+            outcomes.append(o)
+            continue
+        decisions = replace(baseline(o.checked, _decisions_of(o.pair), by=by, at=at), origin=str(o.pair.decisions))
+        write_atomically(o.pair.decisions, render_decisions(decisions), overwrite=True)
+        report = apply_decisions(o.checked, decisions)
+        outcomes.append(replace(o, report=report, verdict=judge(report, thresholds_for(o.pair, thresholds))))
     return GateResult(tuple(outcomes))

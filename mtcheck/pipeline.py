@@ -18,8 +18,10 @@ from .config import CheckConfig, Signature
 from .embed import Embedded, Embedder, TokenEmbedder, choose_model, embed, embed_runs, get_embedder
 from .errors import ConfigError
 from .fingerprint import fingerprints
+from .glossary import Glossary
 from .metrics import PairMetric, make_metrics
 from .partial import drop_flags_at_cut, source_end
+from .review import Decisions, apply_decisions
 from .segment import Side, as_document, fit_to_window, standalone
 from .spans.model import flagger_fingerprint
 from .spans.tagger import tagger_fingerprint
@@ -35,6 +37,8 @@ def check(
     config: CheckConfig | None = None,
     *,
     embedder: Embedder | None = None,
+    decisions: Decisions | None = None,
+    glossary: Glossary | None = None,
 ) -> Report:
     """Check a candidate translation against its source.
 
@@ -44,6 +48,9 @@ def check(
         config: settings; ``CheckConfig()`` if omitted.
         embedder: an embedder to use instead of the one ``config.model`` names (tests, services
             that keep their own model).
+        decisions: editors' decisions about flags (mtcheck.review), applied last: dismissed
+            flags stay in the report, marked, and count toward nothing.
+        glossary: terms for the terminology check (mtcheck.glossary); without one it does not run.
 
     Returns:
         The Report: both documents, the beads with their scores, flags, summary and signature.
@@ -97,7 +104,14 @@ def check(
     check_names: tuple[str, ...] = ()
     if config.flag_spans:
         flagged = flag_document(
-            src, cand, beads, embedder=embedder, embedded=embedded, cross_language=cross_language, flagger=flagger
+            src,
+            cand,
+            beads,
+            embedder=embedder,
+            embedded=embedded,
+            cross_language=cross_language,
+            flagger=flagger,
+            glossary=glossary,
         )
         flags, check_names = flagged.flags, flagged.checks
         notes += flagged.notes
@@ -116,10 +130,11 @@ def check(
             metrics,
             flagger=_flagger_signature(flagger) if config.flag_spans else "off",
             checks=check_names,
+            glossary=glossary.digest() if glossary is not None and config.flag_spans else "",
         )
     )
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
-    return Report(
+    report = Report(
         source=src,
         candidate=cand,
         beads=beads,
@@ -131,6 +146,7 @@ def check(
         checks=check_names,
         settings=tuple(config.to_dict().items()) + settings,
     )
+    return report if decisions is None else apply_decisions(report, decisions)
 
 
 def _flagger_signature(flagger: str) -> str:

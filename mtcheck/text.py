@@ -28,6 +28,12 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def line_col(raw: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of a character offset into ``raw``."""
+    line_start = raw.rfind("\n", 0, offset) + 1
+    return raw.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
 def quote(text: str, limit: int = 60) -> str:
     """``text`` on one line in double quotes, cut with "…" past ``limit`` characters (flag messages)."""
     return f'"{shorten(text, limit)}"'

@@ -141,10 +141,15 @@ class Bead:
 
 
 #: What a flag says went wrong; checks declare the kinds they raise (mtcheck.checks).
-FlagKind = Literal["mistranslation", "omission", "addition", "untranslated", "number", "name", "negation"]
+FlagKind = Literal[
+    "mistranslation", "omission", "addition", "untranslated", "number", "name", "negation", "terminology"
+]
 Severity = Literal["major", "minor"]
+#: An editor's decision about a flag (mtcheck.review): a real error, or not one.
+DecisionKind = Literal["confirmed", "dismissed"]
 FLAG_KINDS: tuple[FlagKind, ...] = get_args(FlagKind)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+DECISION_KINDS: tuple[DecisionKind, ...] = get_args(DecisionKind)
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,11 @@ class Flag:
         bead: index of the bead the flag belongs to.
         fingerprint: stable identity across runs (mtcheck.fingerprint); empty until the
             pipeline sets it.
+        error_mass: this flag's share of its bead's error mass (the word flagger's evidence
+            under its words, see mtcheck.checks.error_mass), which a dismissal takes back.
+        decision: an editor's decision about it (mtcheck.review), None when undecided. A
+            dismissed flag stays in the report and counts toward no figure.
+        decision_note: the note that came with the decision.
     """
 
     kind: FlagKind
@@ -172,8 +182,18 @@ class Flag:
     message: str
     bead: int
     fingerprint: str = ""
+    error_mass: float = 0.0
+    decision: DecisionKind | None = None
+    decision_note: str = ""
+
+    @property
+    def counts(self) -> bool:
+        """Whether the flag counts toward the summary and a gate's thresholds (not dismissed)."""
+        return self.decision != "dismissed"
 
     def __post_init__(self) -> None:
+        if self.decision is not None and self.decision not in DECISION_KINDS:
+            raise ValueError(f"unknown decision {self.decision!r}")
         if self.kind not in FLAG_KINDS:
             raise ValueError(f"unknown flag kind {self.kind!r}")
         if self.severity not in SEVERITIES:
@@ -191,6 +211,9 @@ class Flag:
             "message": self.message,
             "bead": self.bead,
             "fingerprint": self.fingerprint,
+            "error_mass": round(self.error_mass, 4),
+            "decision": self.decision,
+            "decision_note": self.decision_note,
         }
 
 
@@ -212,6 +235,7 @@ class Summary:
     divergence_aligned: float = 0.0
     penalty_per_100_words: float = 0.0
     mqm_estimate: float | None = None
+    flags_dismissed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -228,7 +252,72 @@ class Summary:
             "penalty_per_100_words": round(self.penalty_per_100_words, 4),
             "flags_major": self.flags_major,
             "flags_minor": self.flags_minor,
+            "flags_dismissed": self.flags_dismissed,
             "corpus_scores": {k: round(v, 4) for k, v in self.corpus_scores},
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An editor's decision about one flag, as a decisions file holds it (mtcheck.review).
+
+    Attributes:
+        fingerprint: the flag's fingerprint (Flag.fingerprint).
+        decision: "confirmed" (a real error) or "dismissed" (not one; it no longer counts).
+        note: why, for the next reader.
+        by: who decided.
+        at: when (ISO 8601).
+        kind: the flag's kind when decided, for people reading the file.
+        text: the flagged candidate text when decided, likewise.
+    """
+
+    fingerprint: str
+    decision: DecisionKind
+    note: str = ""
+    by: str = ""
+    at: str = ""
+    kind: str = ""
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.decision not in DECISION_KINDS:
+            raise ValueError(f"unknown decision {self.decision!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fingerprint": self.fingerprint,
+            "decision": self.decision,
+            "note": self.note,
+            "by": self.by,
+            "at": self.at,
+            "kind": self.kind,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Review:
+    """What applying a decisions file did to a report.
+
+    Attributes:
+        decisions: where the decisions came from (a path, or "" when given in memory).
+        confirmed: flags marked confirmed.
+        dismissed: flags marked dismissed (they count toward no figure).
+        stale: decisions that match no flag of this report (the flagged text changed, or the
+            flag is gone), for someone to delete or re-decide.
+    """
+
+    decisions: str
+    confirmed: int
+    dismissed: int
+    stale: tuple[Decision, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "decisions": self.decisions,
+            "confirmed": self.confirmed,
+            "dismissed": self.dismissed,
+            "stale": [d.to_dict() for d in self.stale],
         }
 
 
@@ -246,6 +335,7 @@ class Report:
     notes: tuple[str, ...] = ()
     checks: tuple[str, ...] = ()
     settings: tuple[tuple[str, Any], ...] = field(default=())
+    review: Review | None = None
 
     def to_dict(self) -> dict[str, Any]:
         from ._version import __version__
@@ -263,5 +353,6 @@ class Report:
             "checks": list(self.checks),
             "notes": list(self.notes),
             "settings": dict(self.settings),
+            "review": None if self.review is None else self.review.to_dict(),
             "signature": self.signature,
         }

@@ -20,9 +20,10 @@ def test_registry_declares_names_kinds_and_scopes():
         assert check.scopes <= {"same-language", "cross-language", "inserted"}, check.name
     covered = {kind for check in (*BEAD_CHECKS, *DOCUMENT_CHECKS) for kind in check.kinds}
     assert covered == set(FLAG_KINDS)  # every flag kind has a check that raises it
-    assert check_names(True) == tuple(c.name for c in BEAD_CHECKS if "cross-language" in c.scopes) + tuple(
-        c.name for c in DOCUMENT_CHECKS
-    )
+    cross = tuple(c.name for c in BEAD_CHECKS if "cross-language" in c.scopes)
+    assert check_names(True) == cross + ("interior-gaps", "similarity-outliers")
+    # the terminology check runs, and reports list it, only when a glossary is given
+    assert check_names(True, glossary=True) == cross + ("interior-gaps", "similarity-outliers", "terminology")
 
 
 def readme_example() -> str:

@@ -394,3 +394,48 @@ def test_gate_on_a_manifest_with_a_threshold_for_one_pair(folder, tmp_path):
     rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│ ")}
     assert list(rows) == ["faithful", "garbled"]
     assert "pass" in rows["faithful"] and "fail" in rows["garbled"] and "> 5" in rows["garbled"]
+
+
+# ---------------------------------------------------------------------------------------------
+# the pre-commit hook
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_the_pre_commit_hook_gates_the_pairs_of_a_repository(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    pre_commit = Path(sys.executable).parent / "pre-commit"
+    if not pre_commit.exists():
+        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    repo = tmp_path / "articles"
+    (repo / "pairs").mkdir(parents=True)
+    _copy_pair("kim-support-control", repo / "pairs")
+    (repo / "pyproject.toml").write_text("[tool.mtcheck.gate]\nmax_major = 0\n", "utf-8")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "PATH": f"{pre_commit.parent}:{os.environ['PATH']}",
+    }
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "articles"], cwd=repo, check=True)
+
+    def hook() -> subprocess.CompletedProcess:
+        command = [str(pre_commit), "try-repo", str(ROOT), "mtcheck-gate", "--all-files", "--verbose"]
+        return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+
+    passed = hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "mtcheck gate" in passed.stdout and "1 pairs: 1 passed" in passed.stdout
+    # a garbled article joins: the hook fails the commit, naming the pair and the reason
+    _copy_pair("kim-arrives", repo / "pairs")
+    subprocess.run([*git, "add", "."], cwd=repo, check=True)
+    failed = hook()
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "2 pairs: 1 passed, 1 failed" in failed.stdout and "major flags > 0" in failed.stdout

@@ -20,6 +20,7 @@ from functools import partial
 import numpy as np
 
 from ..embed import Embedded, Embedder, TokenVectors
+from ..glossary import Glossary
 from ..lang import PACKS, LanguagePack, pack_for, word_key
 from ..spans.evidence import Evidence
 from ..spans.foreign import WordPieces, foreign_words
@@ -47,6 +48,7 @@ from .negation import NegationCheck, negation_evidence
 from .number import NumberCheck, calendar_evidence, number_evidence
 from .omission import OmissionCheck
 from .outliers import OutlierCheck
+from .terminology import TerminologyCheck
 from .untranslated import UntranslatedCheck
 
 #: Bead checks, in the order they claim words.
@@ -60,7 +62,7 @@ BEAD_CHECKS: tuple[BeadCheck, ...] = (
     OmissionCheck(),
 )
 #: Checks over whole beads.
-DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = (GapCheck(), OutlierCheck())
+DOCUMENT_CHECKS: tuple[DocumentCheck, ...] = (GapCheck(), OutlierCheck(), TerminologyCheck())
 
 __all__ = [
     "BEAD_CHECKS",
@@ -90,10 +92,12 @@ def flagger_for(choice: str, candidate_language: str | None) -> str:
     return "tagger" if base_language(candidate_language) in ("en", "") else "logistic"
 
 
-def check_names(cross_language: bool) -> tuple[str, ...]:
-    """The names of the checks that run on a same- or cross-language pair, as reports list them."""
+def check_names(cross_language: bool, glossary: bool = False) -> tuple[str, ...]:
+    """The names of the checks that run on a same- or cross-language pair (with a glossary or
+    without), as reports list them."""
     scope: Scope = "cross-language" if cross_language else "same-language"
-    return tuple(c.name for c in BEAD_CHECKS if scope in c.scopes) + tuple(c.name for c in DOCUMENT_CHECKS)
+    bead_checks = tuple(c.name for c in BEAD_CHECKS if scope in c.scopes)
+    return bead_checks + tuple(c.name for c in DOCUMENT_CHECKS if glossary or not c.needs_glossary)
 
 
 def run_bead_checks(context: BeadContext, checks: Sequence[BeadCheck] = BEAD_CHECKS) -> list[Flag]:
@@ -353,6 +357,28 @@ class Flagged:
     error_mass: tuple[float | None, ...]
 
 
+def _word_excess(context: BeadContext, certain: Sequence[Flag] = ()) -> np.ndarray | None:
+    """Per candidate word, how far the word flagger's P(major) exceeds its major threshold (see
+    :func:`error_mass`); None where no word flagger read the bead."""
+    if context.scores is None:
+        return None
+    threshold = context.scores.thresholds["major"]
+    excess = np.clip(context.scores.p_major - threshold, 0.0, None)
+    if context.alignment is not None:
+        excess[context.alignment.loose] = 0.0
+    for flag in certain:
+        for k in _words_under(context, flag):
+            excess[k] = 1.0 - threshold
+    return excess
+
+
+def _words_under(context: BeadContext, flag: Flag) -> list[int]:
+    """The candidate words of ``context`` that ``flag`` covers (any overlap)."""
+    side = context.candidate
+    spans = (side.span(start, end) for start, end in side.words)
+    return [k for k, w in enumerate(spans) if w.start < flag.candidate.end and flag.candidate.start < w.end]
+
+
 def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | None:
     """The evidence of major errors in a bead's candidate side: over its words, how far the word
     flagger's P(major) exceeds its major threshold, and the most it can (a sure error) on each
@@ -364,19 +390,24 @@ def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | No
     source has too (matched as written or after normalisation) is left out: meaning did not
     change there, and those probabilities are noise that a change elsewhere in the sentence can
     move either way."""
-    if context.scores is None:
-        return None
-    threshold = context.scores.thresholds["major"]
-    excess = np.clip(context.scores.p_major - threshold, 0.0, None)
-    if context.alignment is not None:
-        excess[context.alignment.loose] = 0.0
-    if certain:
-        words = [context.candidate.span(start, end) for start, end in context.candidate.words]
-        for flag in certain:
-            for k, word in enumerate(words):
-                if word.start < flag.candidate.end and flag.candidate.start < word.end:
-                    excess[k] = 1.0 - threshold
-    return float(excess.sum())
+    excess = _word_excess(context, certain)
+    return None if excess is None else float(excess.sum())
+
+
+def _with_mass(context: BeadContext, flags: Sequence[Flag], certain: Sequence[Flag]) -> list[Flag]:
+    """``flags`` with each one's share of the bead's error mass: the excess under its words, each
+    word given to the first flag over it, so that the shares never add up to more than the bead's
+    mass (a dismissed flag takes its share back, mtcheck.review)."""
+    excess = _word_excess(context, certain)
+    if excess is None:
+        return list(flags)
+    given: set[int] = set()
+    out = []
+    for flag in flags:
+        words = [k for k in _words_under(context, flag) if k not in given]
+        given.update(words)
+        out.append(replace(flag, error_mass=float(excess[words].sum())) if words else flag)
+    return out
 
 
 def flag_document(
@@ -388,6 +419,7 @@ def flag_document(
     embedded: Embedded,
     cross_language: bool,
     flagger: str = "auto",
+    glossary: Glossary | None = None,
 ) -> Flagged:
     """Every flag of a checked pair: bead checks on matched beads and on inserted sentences (one
     batched model pass), then the document checks; and each bead's error mass."""
@@ -414,13 +446,14 @@ def flag_document(
     masses: list[float | None] = [None] * len(beads)
     for context in contexts:
         bead_flags, certain = _run_bead_checks(context, BEAD_CHECKS)
-        flags += bead_flags
         if not beads[context.bead].is_gap:
             masses[context.bead] = error_mass(context, certain)
-    document = DocumentContext(source, candidate, tuple(beads))
+            bead_flags = _with_mass(context, bead_flags, certain)
+        flags += bead_flags
+    document = DocumentContext(source, candidate, tuple(beads), glossary)
     for check in DOCUMENT_CHECKS:
         flags += check.run(document)
     flags.sort(key=lambda f: (f.candidate.start, f.candidate.end, f.bead, f.kind))
     skipped, why = skipped_checks(source.language, candidate.language, cross_language)
-    ran = tuple(name for name in check_names(cross_language) if name not in skipped)
+    ran = tuple(name for name in check_names(cross_language, glossary is not None) if name not in skipped)
     return Flagged(tuple(flags), ran, (why,) if why else (), tuple(masses))

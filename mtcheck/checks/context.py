@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from ..glossary import Glossary
 from ..lang import LanguagePack, is_stopword
 from ..spans.evidence import Evidence
 from ..spans.foreign import WordPieces
@@ -146,20 +147,27 @@ class BeadCheck(Protocol):
 
 @dataclass(frozen=True)
 class DocumentContext:
-    """What a whole-document check reads: both documents and all the beads."""
+    """What a whole-document check reads: both documents, all the beads, and the glossary given
+    for this check, if any (mtcheck.glossary)."""
 
     source: Document
     candidate: Document
     beads: tuple[Bead, ...]
+    glossary: Glossary | None = None
 
 
 class DocumentCheck(Protocol):
-    """A check over whole beads (gaps, outliers). Register it in ``mtcheck.checks.DOCUMENT_CHECKS``."""
+    """A check over whole beads (gaps, outliers, terminology). Register it in
+    ``mtcheck.checks.DOCUMENT_CHECKS``. ``needs_glossary``: it runs (and reports list it) only
+    when a glossary is given."""
 
     @property
     def name(self) -> str: ...
 
     @property
     def kinds(self) -> tuple[FlagKind, ...]: ...
+
+    @property
+    def needs_glossary(self) -> bool: ...
 
     def run(self, context: DocumentContext) -> list[Flag]: ...

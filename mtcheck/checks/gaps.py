@@ -72,6 +72,7 @@ def gap_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[Flag
 class GapCheck:
     name = "interior-gaps"
     kinds: tuple[FlagKind, ...] = ("omission", "addition")
+    needs_glossary = False
 
     def run(self, context: DocumentContext) -> list[Flag]:
         return gap_flags(context.beads, context.source, context.candidate)

@@ -52,6 +52,7 @@ def outlier_flags(beads: Sequence[Bead], src: Document, cand: Document) -> list[
 class OutlierCheck:
     name = "similarity-outliers"
     kinds: tuple[FlagKind, ...] = ("mistranslation",)
+    needs_glossary = False
 
     def run(self, context: DocumentContext) -> list[Flag]:
         return outlier_flags(context.beads, context.source, context.candidate)

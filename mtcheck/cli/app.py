@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -66,6 +67,13 @@ PresplitOption = Annotated[
     bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")]
+GlossaryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        help="Terminology (TSV or CSV: source term, target term(s) or '=' or '!forbidden', note); see README.",
+    ),
+]
 
 
 class Failure(Exception):
@@ -197,14 +205,24 @@ def check(
         bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")
     ] = False,
     flagger: FlaggerOption = None,
+    decisions: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help="Apply editors' decisions (JSON): dismissed flags stay, marked, and count toward nothing.",
+        ),
+    ] = None,
+    glossary: GlossaryOption = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
     verbose: VerboseOption = False,
 ) -> None:
     """Align SOURCE with CANDIDATE, score each aligned pair and report, worst first."""
     from ..config import CheckConfig
+    from ..glossary import read_glossary
     from ..io import write_atomically
     from ..pipeline import check as run_check
     from ..report import render
+    from ..review import read_decisions
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
@@ -213,7 +231,7 @@ def check(
         for path, fmt in ((output, format.value), (json_path, "json"), (markdown_path, "markdown"), (html_path, "html"))
         if path is not None
     ]
-    _check_outputs([path for path, _ in files], (source, candidate), force)
+    _check_outputs([path for path, _ in files], [p for p in (source, candidate, decisions, glossary) if p], force)
     try:
         # model, flagger and presplit may come from the project's config file (see mtcheck config)
         settings, _ = _settings(
@@ -230,6 +248,8 @@ def check(
             _read(source, config, source_encoding or encoding, "--source-encoding"),
             _read(candidate, config, candidate_encoding or encoding, "--candidate-encoding"),
             config,
+            decisions=None if decisions is None else read_decisions(decisions),
+            glossary=None if glossary is None else read_glossary(glossary),
         )
         # Render everything before writing anything: a failure leaves no half-written set.
         texts = [(path, render(report, fmt)) for path, fmt in files]
@@ -290,6 +310,12 @@ def gate(
     junit: Annotated[
         Path | None, typer.Option("--junit", help="Write a JUnit XML file: one test case per pair.")
     ] = None,
+    sarif: Annotated[
+        Path | None,
+        typer.Option(
+            "--sarif", help="Write a SARIF 2.1.0 log: each flag located in its candidate file (code scanning)."
+        ),
+    ] = None,
     force: ForceOption = False,
     github: Annotated[
         bool | None,
@@ -297,6 +323,17 @@ def gate(
             "--github/--no-github",
             help="Print GitHub Actions annotations (on by default when GITHUB_ACTIONS=true).",
         ),
+    ] = None,
+    write_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--write-baseline",
+            help="Write each pair's decisions file so that it accepts every current flag (keeping existing decisions).",
+        ),
+    ] = False,
+    glossary: Annotated[
+        Path | None,
+        typer.Option("--glossary", help="Terminology for every pair without a glossary of its own (see README)."),
     ] = None,
     model: ModelOption = None,
     flagger: FlaggerOption = None,
@@ -307,9 +344,11 @@ def gate(
     from ..config import CheckConfig
     from ..errors import InputError
     from ..gate import Thresholds, find_pairs, run_gate
+    from ..gate import write_baseline as adopt_baseline
     from ..io import write_atomically
     from ..report import render
     from ..report.gate import render_gate_table, render_github, render_junit
+    from ..report.sarif import render_sarif
 
     if verbose:
         logging.basicConfig(level=logging.INFO, format="mtcheck: %(message)s", stream=sys.stderr)
@@ -327,12 +366,12 @@ def gate(
         )
         thresholds = Thresholds(**{key: s.value for key, s in gate_settings.items()})
         config = CheckConfig(**{key: s.value for key, s in check_settings.items()})
-        pairs = find_pairs(paths)
+        pairs = find_pairs(paths, glossary=glossary)
     except InputError as exc:
         raise Failure(str(exc)) from None
     except MtcheckError as exc:
         raise Failure(str(exc)) from None
-    planned = [junit] if junit is not None else []
+    planned = [path for path in (junit, sarif) if path is not None]
     if reports is not None:
         planned += [reports / pair.name / name for pair in pairs for name, _ in GATE_REPORT_FILES]
     _check_outputs(planned, [p for pair in pairs for p in (pair.source, pair.candidate)], force)
@@ -350,30 +389,44 @@ def gate(
             (reports / outcome.pair.name).mkdir(parents=True, exist_ok=True)
             for path, text in texts:
                 write_atomically(path, text, overwrite=force)
-        finished.append(outcome.pair.name)
 
     try:
         with _progress(len(pairs)) as advance:
 
             def done(outcome) -> None:
-                write_reports(outcome)
+                if not write_baseline:  # else the reports wait for the baseline to apply
+                    write_reports(outcome)
+                finished.append(outcome.pair.name)
                 advance()
 
             result = run_gate(pairs, config, thresholds, on_done=done)
         stopped = interruption()
         if stopped is not None:
             raise stopped
+        if write_baseline:
+            at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+            result = adopt_baseline(result, thresholds, by="mtcheck gate --write-baseline", at=at)
+            for outcome in result.outcomes:
+                write_reports(outcome)
         if junit is not None:
             write_atomically(junit, render_junit(result), overwrite=force)
+        if sarif is not None:
+            write_atomically(sarif, render_sarif(result), overwrite=force)
     except (KeyboardInterrupt, Interrupted) as exc:
         # say how far the run got: the finished pairs' reports are whole, the rest not started
         stopped = exc if isinstance(exc, Interrupted) else (interruption() or Interrupted())
         names = ", ".join(finished) if finished else "none"
-        written = "their reports are complete; nothing else was written" if reports else "no report was written"
+        written = (
+            "their reports are complete; nothing else was written"
+            if reports and not write_baseline
+            else "no report or decisions file was written"
+        )
         message = f"interrupted after {len(finished)} of {len(pairs)} pairs (finished: {visible(names)}); {written}"
         raise Interrupted(stopped.exit_code, message) from None
     except OutputError as exc:
         raise Failure(str(exc), EXIT_OUTPUT) from None
+    except MtcheckError as exc:
+        raise Failure(str(exc)) from None
     _write_stdout(render_gate_table(result, color=sys.stdout.isatty()))
     if github if github is not None else os.environ.get("GITHUB_ACTIONS") == "true":
         _write_stdout(render_github(result))

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..gate import GateResult, Outcome
-from ..text import visible
+from ..text import line_col, visible
 from .views import estimate_value
 
 
@@ -52,6 +52,15 @@ def render_gate_table(result: GateResult, *, width: int = 120, color: bool = Fal
     for o in result.outcomes:
         if o.error is not None:
             console.print(f"{escape(visible(o.pair.name))}: error: {escape(_why(o))}", soft_wrap=True)
+    for o in result.outcomes:
+        review = None if o.report is None else o.report.review
+        if review is not None and review.stale:
+            where = f" in {review.decisions}" if review.decisions else ""
+            console.print(
+                f"{escape(visible(o.pair.name))}: {len(review.stale)} stale decision{'s' if len(review.stale) > 1 else ''}"
+                f"{escape(visible(where))} (they match no flag now)",
+                soft_wrap=True,
+            )
     counts = {k: sum(o.status == k for o in result.outcomes) for k in ("pass", "fail", "error")}
     console.print(
         f"{len(result.outcomes)} pairs: {counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors"
@@ -102,12 +111,6 @@ def _command_property(text: str) -> str:
     return _command_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _line_col(raw: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
-    line_start = raw.rfind("\n", 0, offset) + 1
-    return raw.count("\n", 0, offset) + 1, offset - line_start + 1
-
-
 def render_github(result: GateResult) -> str:
     """GitHub Actions workflow commands: an annotation per flag at its place in the candidate file
     (major: error, minor: warning), and one per pair that failed or could not be checked."""
@@ -120,8 +123,10 @@ def render_github(result: GateResult) -> str:
         cand = o.report.candidate
         path = _command_property(cand.path or str(o.pair.candidate))
         for flag in o.report.flags:
-            line, col = _line_col(cand.raw, flag.candidate.start)
-            end_line, end_col = _line_col(cand.raw, flag.candidate.end)
+            if not flag.counts:
+                continue  # dismissed by an editor: nothing to annotate
+            line, col = line_col(cand.raw, flag.candidate.start)
+            end_line, end_col = line_col(cand.raw, flag.candidate.end)
             level = "error" if flag.severity == "major" else "warning"
             title = _command_property(f"mtcheck {flag.severity} {flag.kind}")
             place = f"file={path},line={line},col={col},endLine={end_line},endColumn={end_col}"

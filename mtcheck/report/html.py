@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..types import Document, Flag, Report
-from .views import estimate_text, worst_flags
+from .views import estimate_text, flag_counts, review_text, severity_label, worst_flags
 
 
 @dataclass(frozen=True)
@@ -67,5 +67,12 @@ def render_html(report: Report, **_options) -> str:
         for index, bead in enumerate(report.beads)
     ]
     return env.get_template("report.html.j2").render(
-        report=report, s=report.summary, estimate=estimate_text(report.summary), flags=ranked, rows=rows
+        report=report,
+        s=report.summary,
+        estimate=estimate_text(report.summary),
+        flags=ranked,
+        rows=rows,
+        flag_counts=flag_counts(report.summary),
+        review=review_text(report),
+        severity_label=severity_label,
     )

@@ -6,7 +6,7 @@ import re
 
 from ..text import visible
 from ..types import Report
-from .views import bead_view, estimate_text, worst_flags
+from .views import bead_view, estimate_text, flag_counts, review_text, severity_label, worst_flags
 
 
 def _cell(text: str) -> str:
@@ -38,9 +38,12 @@ def render_markdown(report: Report, **_options) -> str:
         f"- MQM estimate: **{estimate_text(s)}**",
         f"- divergence: {s.divergence:.3f} (aligned text only: {s.divergence_aligned:.3f})",
         f"- coverage: source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%} ({s.omissions} omitted, {s.insertions} inserted)",
-        f"- flags: {s.flags_major} major, {s.flags_minor} minor; penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
+        f"- flags: {flag_counts(s)}; penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
     ]
     lines += [f"- corpus {name}: {value:.1f}" for name, value in s.corpus_scores]
+    review = review_text(report)
+    if review is not None:
+        lines.append(f"- review: {_cell(review)}")
     lines += [f"- note: {_cell(note)}" for note in report.notes]
     flags = worst_flags(report)
     if flags:
@@ -54,7 +57,7 @@ def render_markdown(report: Report, **_options) -> str:
         for f in flags:
             source = "" if f.source is None else f"{_cell(f.source.text)} @{f.source.start}"
             lines.append(
-                f"| {f.severity} | {f.kind} | {f.score:.2f} | {_cell(f.candidate.text)} @{f.candidate.start} | {source} | {_cell(f.message)} |"
+                f"| {severity_label(f)} | {f.kind} | {f.score:.2f} | {_cell(f.candidate.text)} @{f.candidate.start} | {source} | {_cell(f.message)} |"
             )
     lines += [
         "",

@@ -11,7 +11,16 @@ from rich.table import Table
 
 from ..text import shorten, visible
 from ..types import Document, Report
-from .views import ESTIMATE_MEANING, estimate_value, gap_beads, worst_flags, worst_matched_beads
+from .views import (
+    ESTIMATE_MEANING,
+    estimate_value,
+    flag_counts,
+    gap_beads,
+    review_text,
+    severity_label,
+    worst_flags,
+    worst_matched_beads,
+)
 
 
 def _safe(text: str) -> str:
@@ -56,10 +65,13 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         figures.add_row(f"corpus {name}", f"{value:.1f}", "")
     figures.add_row(
         "flags",
-        f"{s.flags_major} major, {s.flags_minor} minor",
+        flag_counts(s),
         f"penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
     )
     console.print(figures)
+    review = review_text(report)
+    if review is not None:
+        console.print(f"[bold]review[/]: {_safe(review)}", soft_wrap=True)  # one line, for greps
 
     flags = worst_flags(report, top)
     if flags:
@@ -71,7 +83,7 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         table.add_column("message")
         for f in flags:
             table.add_row(
-                f.severity,
+                severity_label(f),
                 f.kind,
                 f"{f.score:.2f}",
                 _safe(f"{shorten(f.candidate.text, 40)!r} @{f.candidate.start}"),

@@ -40,9 +40,30 @@ def gap_beads(report: Report) -> list[BeadView]:
 
 
 def worst_flags(report: Report, limit: int | None = None) -> list[Flag]:
-    """Flags, major before minor, then by confidence, then reading order."""
-    ranked = sorted(report.flags, key=lambda f: (f.severity != "major", -f.score, f.candidate.start))
+    """Flags, dismissed ones last; major before minor, then by confidence, then reading order."""
+    ranked = sorted(report.flags, key=lambda f: (not f.counts, f.severity != "major", -f.score, f.candidate.start))
     return ranked[:limit]
+
+
+def severity_label(flag: Flag) -> str:
+    """The flag's severity, and an editor's decision about it if there is one."""
+    return flag.severity if flag.decision is None else f"{flag.severity} ({flag.decision})"
+
+
+def flag_counts(summary: Summary) -> str:
+    """The flag counts, as every renderer words them."""
+    dismissed = f", {summary.flags_dismissed} dismissed" if summary.flags_dismissed else ""
+    return f"{summary.flags_major} major, {summary.flags_minor} minor{dismissed}"
+
+
+def review_text(report: Report) -> str | None:
+    """What the editors' decisions did, in one line; None when none were applied."""
+    r = report.review
+    if r is None:
+        return None
+    stale = f"; {len(r.stale)} stale (match no flag now)" if r.stale else ""
+    source = f" from {r.decisions}" if r.decisions else ""
+    return f"decisions{source}: {r.confirmed} confirmed, {r.dismissed} dismissed{stale}"
 
 
 #: What the document score means, as every renderer words it (README, "Scores").
