@@ -29,6 +29,7 @@ CHECK_KEYS: dict[str, tuple[type, Any]] = {
     "model": (str, None),
     "flagger": (str, "auto"),
     "presplit": (bool, False),
+    "glossary": (str, None),  # a path, relative to the config file's folder
 }
 #: Gate thresholds (mtcheck.gate.Thresholds), with their types and defaults.
 GATE_KEYS: dict[str, tuple[type, Any]] = {
@@ -104,6 +105,8 @@ def load_file(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         if key not in CHECK_KEYS:
             raise ConfigError(f"{path}: unknown setting {prefix}{key}; known: {', '.join([*CHECK_KEYS, 'gate'])}")
         check[key] = _typed(path, key, value, CHECK_KEYS[key][0])
+        if key == "glossary":  # a path in a config file means one beside it, wherever mtcheck runs
+            check[key] = str(path.parent / check[key])
     for key, value in gate_table.items():
         if key not in GATE_KEYS:
             raise ConfigError(f"{path}: unknown gate setting {key}; known: {', '.join(GATE_KEYS)}")

@@ -136,3 +136,21 @@ def test_a_faithful_pair_meets_its_glossary_and_the_gate_reads_a_pair_glossary(t
     rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if line.startswith("│ kim")}
     assert "pass" in rows["kim-support-control"]
     assert "fail" in rows["kim-arrives"] and "terminology flags" in rows["kim-arrives"]
+
+
+@pytest.mark.model
+def test_a_glossary_named_in_the_project_config_applies_to_check_and_gate(tmp_path, monkeypatch):
+    project = tmp_path / "project"
+    shutil.copytree(PAIRS / "kim-support-control", project / "pairs" / "control")
+    (project / "terms").mkdir()
+    (project / "terms" / "house.tsv").write_text("\t!cosmodrome\tsay spaceport\n", "utf-8")
+    (project / "pyproject.toml").write_text('[tool.mtcheck]\nglossary = "terms/house.tsv"\n', "utf-8")
+    monkeypatch.chdir(project / "pairs")  # the path is taken relative to the config file, not here
+    shown = run_cli("config")
+    assert f"glossary = '{project / 'terms' / 'house.tsv'}'  ({project / 'pyproject.toml'})" in shown.stdout
+    result = run_cli("gate", ".", "--fail-kind", "terminology")
+    assert result.exit_code == 1, result.output
+    assert "terminology flag" in result.stdout
+    # the command line wins: a glossary the pair meets
+    (project / "ok.tsv").write_text("Putin\t=\n", "utf-8")
+    assert run_cli("gate", ".", "--fail-kind", "terminology", "--glossary", str(project / "ok.tsv")).exit_code == 0

@@ -233,10 +233,14 @@ def check(
     ]
     _check_outputs([path for path, _ in files], [p for p in (source, candidate, decisions, glossary) if p], force)
     try:
-        # model, flagger and presplit may come from the project's config file (see mtcheck config)
+        # model, flagger, presplit and glossary may come from the project's config file (see mtcheck config)
         settings, _ = _settings(
-            model=model, flagger=None if flagger is None else flagger.value, presplit=presplit or None
+            model=model,
+            flagger=None if flagger is None else flagger.value,
+            presplit=presplit or None,
+            glossary=None if glossary is None else str(glossary),
         )
+        glossary_path = settings.pop("glossary").value
         config = CheckConfig(
             **{key: s.value for key, s in settings.items()},
             allow_download=allow_download,
@@ -249,7 +253,7 @@ def check(
             _read(candidate, config, candidate_encoding or encoding, "--candidate-encoding"),
             config,
             decisions=None if decisions is None else read_decisions(decisions),
-            glossary=None if glossary is None else read_glossary(glossary),
+            glossary=None if glossary_path is None else read_glossary(glossary_path),
         )
         # Render everything before writing anything: a failure leaves no half-written set.
         texts = [(path, render(report, fmt)) for path, fmt in files]
@@ -357,6 +361,7 @@ def gate(
             model=model,
             flagger=None if flagger is None else flagger.value,
             presplit=presplit or None,
+            glossary=None if glossary is None else str(glossary),
             max_mqm_estimate=max_mqm_estimate,
             min_coverage_source=min_coverage_source,
             min_coverage_candidate=min_coverage_candidate,
@@ -365,8 +370,9 @@ def gate(
             fail_kinds=tuple(fail_kind or ()),
         )
         thresholds = Thresholds(**{key: s.value for key, s in gate_settings.items()})
+        glossary_path = check_settings.pop("glossary").value
         config = CheckConfig(**{key: s.value for key, s in check_settings.items()})
-        pairs = find_pairs(paths, glossary=glossary)
+        pairs = find_pairs(paths, glossary=glossary_path)
     except InputError as exc:
         raise Failure(str(exc)) from None
     except MtcheckError as exc:
