@@ -26,6 +26,7 @@ demo: setup
 		$(VENV)/bin/mtcheck check pairs/$$pair/source.txt pairs/$$pair/candidate.txt \
 			--json reports/$$pair.json --markdown reports/$$pair.md --html reports/$$pair.html --force || exit $$?; \
 	done
+	@$(PY) bench/screenshot.py reports/kim-arrives.html reports/review.png
 	@echo "Reports written to reports/ (JSON, Markdown and HTML for each pair)."
 
 lint: setup

@@ -64,30 +64,38 @@ def report() -> Report:
 class _Collect(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.tags, self.marks, self._in_mark = [], [], False
+        self.tags, self.marks, self.text, self._in_mark = [], [], [], False
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
-        self._in_mark = tag == "mark"
+        self._in_mark = tag == "mark" and "data-flags" in dict(attrs)  # not the legend's
 
     def handle_endtag(self, tag):
         self._in_mark = False
 
     def handle_data(self, data):
+        self.text.append(data)
         if self._in_mark:
             self.marks.append(data)
 
 
 def test_html_escapes_article_text_and_marks_exact_spans(report):
+    from importlib import resources
+
     page = render(report, "html")
-    assert "<script>" not in page and "<img" not in page
-    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    own_script = resources.files("mtcheck").joinpath("report/templates/report.js").read_text("utf-8")
+    # the only scripts are the page's own: its flag data (inert JSON) and its packaged code
+    assert page.count("<script") == 2 and '<script type="application/json" id="flag-data">' in page
+    assert f"<script>{own_script}</script>" in page
+    assert "<img" not in page and 'alert("x")</script>' not in page
     parser = _Collect()
     parser.feed(page)
-    assert "script" not in parser.tags and "img" not in parser.tags
+    shown = "".join(parser.text)  # what a reader sees: the hostile text, literally
+    assert '<script>alert("x")</script>' in shown and "<img src=x onerror=alert(1)>" in shown
+    assert parser.tags.count("script") == 2 and "img" not in parser.tags
     # source column then candidate column, each highlight exactly the flagged characters
     assert parser.marks == ["boarded", "personal train", "addressed", "private exercise"]
-    assert '<mark class="major"' in page and '<mark class="minor"' in page
+    assert '<mark class="flag major"' in page and '<mark class="flag minor"' in page
     assert "Read more »" in page  # junk is listed, not dropped
 
 
@@ -123,5 +131,5 @@ def test_every_format_renders(report):
 def test_html_for_a_real_pair_has_every_bead(pair_report):
     report = pair_report("kim-arrives")
     page = render(report, "html")
-    assert len(re.findall(r'<tr id="bead-\d+"', page)) == len(report.beads)
+    assert len(re.findall(r'<div class="bead[^"]*" id="bead-\d+"', page)) == len(report.beads)
     assert "Loading the weather" in page

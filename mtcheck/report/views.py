@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
+from ..text import fold_space
 from ..types import Bead, Flag, Report, Summary
 
 
@@ -80,3 +83,72 @@ def estimate_text(summary: Summary) -> str:
     if summary.mqm_estimate is None:
         return "none (no sentence aligned)"
     return f"{estimate_value(summary)} {ESTIMATE_MEANING}"
+
+
+#: The start of the note mtcheck.partial writes when the source stops early.
+_PARTIAL_NOTE = "source appears to end at"
+
+
+def partial_note(report: Report) -> str | None:
+    """The report's note that the source appears to stop early, if it has one."""
+    return next((n for n in report.notes if n.startswith(_PARTIAL_NOTE)), None)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A flagged stretch with some text on either side, on one line: ``before``, ``text``, ``after``
+    (cut with "…" at the outer ends)."""
+
+    before: str
+    text: str
+    after: str
+
+
+def excerpt(raw: str, start: int, end: int, width: int = 60) -> Excerpt:
+    """The characters ``raw[start:end]`` centred in about ``width`` characters of their context, so
+    that the changed words stay visible however long the sentence is."""
+    text = fold_space(raw[start:end])
+    room = max(width - len(text), 0)
+    left, right = room // 2, room - room // 2
+    head, tail = max(0, start - left), min(len(raw), end + right)
+    before, after = " ".join(raw[head:start].split()), " ".join(raw[end:tail].split())
+    if before and head > 0:
+        before = "…" + before[1:]
+    if after and tail < len(raw):
+        after = after[:-1] + "…"
+    # keep the spaces that part the flag from its context
+    if before and raw[start - 1 : start].isspace():
+        before += " "
+    if after and raw[end : end + 1].isspace():
+        after = " " + after
+    return Excerpt(before, text, after)
+
+
+_WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+
+
+def reworded(report: Report, index: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The words of matched bead ``index`` that differ between its sides (difflib over case-folded
+    words), as raw (start, end) spans of the source and of the candidate: what changed, whether or
+    not mtcheck thinks it matters. Empty for a gap."""
+    bead = report.beads[index]
+    if bead.is_gap:
+        return [], []
+    sides = []
+    for doc, indices in ((report.source, bead.source), (report.candidate, bead.candidate)):
+        words = [
+            (s.start + m.start(), s.start + m.end(), m.group().casefold())
+            for i in indices
+            for s in (doc.sentences[i],)
+            for m in _WORD_RE.finditer(s.text)
+        ]
+        sides.append(words)
+    src, cand = sides
+    matcher = difflib.SequenceMatcher(None, [w[2] for w in src], [w[2] for w in cand], autojunk=False)
+    src_changed, cand_changed = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        src_changed += [(w[0], w[1]) for w in src[i1:i2]]
+        cand_changed += [(w[0], w[1]) for w in cand[j1:j2]]
+    return src_changed, cand_changed
