@@ -86,7 +86,7 @@ def test_json_report_written_and_valid(tmp_path: Path):
     data = json.loads(out.read_text("utf-8"))
     jsonschema.validate(data, report_schema())
     assert data["summary"]["coverage_source"] == 1.0
-    assert md.read_text("utf-8").startswith("# mtcheck report")
+    assert md.read_text("utf-8").startswith("## mtcheck report")
 
 
 @pytest.mark.model

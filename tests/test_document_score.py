@@ -76,9 +76,9 @@ def test_every_report_leads_with_the_estimate(pair_report):
     terminal = render(report, "terminal", width=200)
     assert terminal.index("MQM estimate") < terminal.index("divergence") and value in terminal
     markdown = render(report, "markdown")
-    assert markdown.index(f"MQM estimate: **{value} ") < markdown.index("- divergence")
+    assert markdown.index(f"| MQM estimate | **{value} ") < markdown.index("| divergence |")
     page = render(report, "html")
-    assert page.index("<dt>MQM estimate</dt>") < page.index("<dt>divergence</dt>")
+    assert page.index(f'<span class="big">{value}</span><span>MQM estimate') < page.index("divergence")
     summary = json.loads(render(report, "json"))["summary"]
     assert next(iter(summary)) == "mqm_estimate"
     assert summary["mqm_estimate"] == round(report.summary.mqm_estimate, 4)

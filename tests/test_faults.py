@@ -520,7 +520,8 @@ def test_escape_sequences_in_articles_are_shown_not_obeyed():
 
     report = mtcheck.check(HOSTILE_SOURCE, HOSTILE_CANDIDATE)
     assert report.flags  # the changed words are flagged, so flag text reaches every renderer
-    for fmt, shown in (("terminal", ("␛]0;pwned␇", "␛[2J")), ("markdown", ("␛\\]0;pwned␇", "␛\\[2J"))):
+    # (Markdown bolds the flagged "0" and "2" inside the sequences, so it is checked in pieces)
+    for fmt, shown in (("terminal", ("␛]0;pwned␇", "␛[2J")), ("markdown", ("␛\\]", ";pwned␇", "␛\\["))):
         text = render(report, fmt)
         assert not any(ch in text for ch in "\x1b\x07\x9b\u202e"), fmt
         assert all(s in text for s in shown), fmt

@@ -99,16 +99,22 @@ def test_html_escapes_article_text_and_marks_exact_spans(report):
     assert "Read more »" in page  # junk is listed, not dropped
 
 
-def test_markdown_escapes_table_breakers(report):
+def test_markdown_groups_major_flags_and_folds_minor_ones(report):
     md = render(report, "markdown")
-    assert "\\<script\\>" in md
-    table_rows = [line for line in md.splitlines() if line.startswith("| 1 |")]
-    assert len(table_rows) == 1 and table_rows[0].count(" | ") == 5
+    assert "<script>" not in md and "<img" not in md
+    # the major flag's unit, the changed words bold on both sides
+    assert "- source: Kim boarded his **personal train**." in md
+    assert "- candidate: Kim addressed his **private exercise**." in md
+    # the minor flag in a folded table, its row unbroken
+    folded = md[md.index("<details>") : md.index("</details>")]
+    rows = [line for line in folded.splitlines() if line.startswith("| minor |")]
+    assert len(rows) == 1 and rows[0].count(" | ") == 5 and "addressed" in rows[0]
 
 
 def test_terminal_lists_flags_worst_first(report):
     text = render(report, "terminal")
-    assert text.index("private exercise") < text.index("'addressed'")
+    flags = text[text.index("Flags, worst first") :]
+    assert flags.index("private exercise") < flags.index("addressed")
     assert "1 major, 1 minor" in text
     assert "read-more" in text
 

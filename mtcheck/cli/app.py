@@ -40,6 +40,11 @@ class Format(str, Enum):
     html = "html"
 
 
+class Severity(str, Enum):
+    major = "major"
+    minor = "minor"
+
+
 class Flagger(str, Enum):
     auto = "auto"
     tagger = "tagger"
@@ -153,6 +158,13 @@ def _read(path: Path, config, encoding: str | None, option: str):
         raise Failure(f"{exc}{hint}") from None
 
 
+def _terminal_width() -> int:
+    """The terminal's width as rich detects it (``COLUMNS`` when not a terminal), at least 80."""
+    from rich.console import Console
+
+    return max(Console(file=sys.stdout).width, 80)
+
+
 def _write_stdout(text: str) -> None:
     try:
         sys.stdout.write(text)
@@ -214,6 +226,9 @@ def check(
     ] = None,
     glossary: GlossaryOption = None,
     top: Annotated[int, typer.Option("--top", help="Rows per table in the terminal summary.", min=1)] = 10,
+    severity: Annotated[
+        Severity | None, typer.Option("--severity", help="Terminal summary: list only flags of this severity.")
+    ] = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Align SOURCE with CANDIDATE, score each aligned pair and report, worst first."""
@@ -257,7 +272,12 @@ def check(
         )
         # Render everything before writing anything: a failure leaves no half-written set.
         texts = [(path, render(report, fmt)) for path, fmt in files]
-        stdout_text = None if output is not None else render(report, format.value, top=top, color=sys.stdout.isatty())
+        shown = {"top": top, "severity": None if severity is None else severity.value}
+        stdout_text = (
+            None
+            if output is not None
+            else render(report, format.value, color=sys.stdout.isatty(), width=_terminal_width(), **shown)
+        )
         # A library may have swallowed the KeyboardInterrupt; the signal handler's record may not lie.
         stopped = interruption()
         if stopped is not None:

@@ -9,18 +9,24 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..text import shorten, visible
+from ..text import line_col, shorten, visible
 from ..types import Document, Report
 from .views import (
     ESTIMATE_MEANING,
+    Excerpt,
     estimate_value,
+    excerpt,
     flag_counts,
     gap_beads,
     review_text,
+    reworded,
     severity_label,
     worst_flags,
     worst_matched_beads,
 )
+
+#: The narrowest the terminal report lays itself out for.
+MIN_WIDTH = 80
 
 
 def _safe(text: str) -> str:
@@ -37,57 +43,75 @@ def _side_line(label: str, doc: Document) -> str:
     )
 
 
-def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: bool = False, **_options) -> str:
-    """The report as terminal text (ANSI colours only when ``color``)."""
+def _marked(ex: Excerpt) -> str:
+    """An excerpt with the flagged words in bold: rich markup, the article text escaped."""
+    return f"{_safe(ex.before)}[bold underline]{_safe(ex.text)}[/]{_safe(ex.after)}"
+
+
+def _where(doc: Document, offset: int) -> str:
+    line, col = line_col(doc.raw, offset)
+    return f"{line}:{col}"
+
+
+def render_terminal(
+    report: Report,
+    *,
+    top: int = 10,
+    width: int = 100,
+    color: bool = False,
+    severity: str | None = None,
+    **_options,
+) -> str:
+    """The report as terminal text, ``width`` columns wide (at least 80; ANSI colours only when
+    ``color``): the document score first, then the ``top`` worst flags (of ``severity`` only, if
+    given) with their changed words in context, the least similar units and the unmatched ones."""
+    width = max(width, MIN_WIDTH)
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color, highlight=False)
     s = report.summary
-    console.print(_side_line("source", report.source))
-    console.print(_side_line("candidate", report.candidate))
-    console.print(f"[bold]model[/]: {_safe(report.model)}")
-    for note in report.notes:
-        console.print(f"[yellow]note[/]: {_safe(note)}")
-
-    figures = Table(show_header=False, box=None, pad_edge=False)
-    figures.add_row("[bold]MQM estimate[/]", f"[bold]{estimate_value(s)}[/]", f"({ESTIMATE_MEANING})")
-    figures.add_row("divergence", f"{s.divergence:.3f}", "(0 = same meaning throughout, 1 = nothing matched)")
-    figures.add_row("divergence of aligned text", f"{s.divergence_aligned:.3f}", "(matched beads only)")
-    figures.add_row(
-        "coverage",
-        f"source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%}",
-        f"({s.omissions} omitted, {s.insertions} inserted sentences)",
+    console.print(f"[bold]MQM estimate {estimate_value(s)}[/] ({ESTIMATE_MEANING})")
+    console.print(
+        f"coverage: source {s.coverage_source:.0%}, candidate {s.coverage_candidate:.0%} "
+        f"({s.omissions} omitted, {s.insertions} inserted sentences); flags: {flag_counts(s)}, "
+        f"penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)"
     )
-    if s.mean_similarity is not None:
-        figures.add_row(
-            "mean similarity", f"{s.mean_similarity:.3f}", f"over {s.beads - s.omissions - s.insertions} matched beads"
-        )
-    for name, value in s.corpus_scores:
-        figures.add_row(f"corpus {name}", f"{value:.1f}", "")
-    figures.add_row(
-        "flags",
-        flag_counts(s),
-        f"penalty {s.penalty:g} ({s.penalty_per_100_words:.1f} per 100 words)",
+    corpus = "".join(f", corpus {name} {value:.1f}" for name, value in s.corpus_scores)
+    similarity = "" if s.mean_similarity is None else f", mean similarity {s.mean_similarity:.3f}"
+    console.print(
+        f"[dim]divergence {s.divergence:.3f} (aligned text {s.divergence_aligned:.3f}){similarity}{corpus}[/]"
     )
-    console.print(figures)
     review = review_text(report)
     if review is not None:
         console.print(f"[bold]review[/]: {_safe(review)}", soft_wrap=True)  # one line, for greps
+    for note in report.notes:
+        console.print(f"[yellow]note[/]: {_safe(note)}")
 
-    flags = worst_flags(report, top)
+    chosen = [f for f in worst_flags(report) if severity is None or f.severity == severity]
+    flags = chosen[:top]
     if flags:
-        table = Table(title=f"Flags, worst first ({len(flags)} of {len(report.flags)})", title_justify="left")
-        table.add_column("sev")
-        table.add_column("kind")
-        table.add_column("conf", justify="right")
-        table.add_column("candidate @offset")
-        table.add_column("message")
+        what = f"{severity} flags" if severity else "Flags"
+        table = Table(title=f"{what}, worst first ({len(flags)} of {len(chosen)})", title_justify="left", expand=True)
+        table.add_column("sev", no_wrap=True)
+        table.add_column("kind", no_wrap=True)
+        table.add_column("conf", justify="right", no_wrap=True)
+        table.add_column("at", no_wrap=True)
+        table.add_column("candidate, in context", ratio=3)
+        table.add_column("source", ratio=2)
+        room = max(width // 2 - 10, 30)
         for f in flags:
+            cand = excerpt(report.candidate.raw, f.candidate.start, f.candidate.end, room)
+            src = (
+                ""
+                if f.source is None
+                else _marked(excerpt(report.source.raw, f.source.start, f.source.end, room // 2 + 10))
+            )
             table.add_row(
                 severity_label(f),
                 f.kind,
                 f"{f.score:.2f}",
-                _safe(f"{shorten(f.candidate.text, 40)!r} @{f.candidate.start}"),
-                _safe(shorten(f.message, 70)),
+                _where(report.candidate, f.candidate.start),
+                _marked(cand) if f.candidate.text else f"[dim](missing here)[/] {_marked(cand)}",
+                src,
             )
         console.print(table)
 
@@ -96,22 +120,20 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
         table = Table(
             title=f"Least similar aligned sentences ({len(worst)} of {s.beads - s.omissions - s.insertions})",
             title_justify="left",
+            expand=True,
         )
-        table.add_column("#", justify="right")
-        table.add_column("kind")
-        table.add_column("sim", justify="right")
-        table.add_column("chrF", justify="right")
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("sim", justify="right", no_wrap=True)
         table.add_column("source")
         table.add_column("candidate")
+        room = 2 * ((width - 22) // 2) - 4  # two lines of each text column
         for view in worst:
-            chrf = view.bead.score("chrf")
+            src_changed, cand_changed = reworded(report, view.index)
             table.add_row(
                 str(view.index),
-                view.bead.kind,
                 f"{view.bead.similarity:.2f}",
-                "-" if chrf is None else f"{chrf:.0f}",
-                _safe(shorten(view.source_text, 60)),
-                _safe(shorten(view.candidate_text, 60)),
+                _around_change(report.source, view.bead.source, src_changed, room),
+                _around_change(report.candidate, view.bead.candidate, cand_changed, room),
             )
         console.print(table)
 
@@ -124,8 +146,26 @@ def render_terminal(report: Report, *, top: int = 10, width: int = 120, color: b
                 if view.bead.source
                 else ("only in candidate", view.candidate_text)
             )
-            console.print(f"  #{view.index} {side}: {_safe(shorten(text, 90))}")
+            console.print(f"  #{view.index} {side}: {_safe(shorten(text, width - 30))}")
         if len(gaps) > top:
             console.print(f"  ... and {len(gaps) - top} more (see the JSON or Markdown report)")
+    console.print(_side_line("source", report.source))
+    console.print(_side_line("candidate", report.candidate))
+    console.print(f"[bold]model[/]: {_safe(report.model)}")
     console.print(f"[dim]signature: {_safe(report.signature)}[/]")
     return out.getvalue()
+
+
+def _around_change(doc: Document, indices, changed: list[tuple[int, int]], room: int) -> str:
+    """A unit's side shortened around its first changed words (they stay visible), in bold."""
+    if not indices:
+        return ""
+    start, end = doc.sentences[indices[0]].start, doc.sentences[indices[-1]].end
+    if not changed:
+        return _safe(shorten(doc.raw[start:end], room))
+    first, last = changed[0]
+    for _, change_end in changed[1:]:  # the changes close to the first, in one stretch
+        if change_end - first > room // 2:
+            break
+        last = change_end
+    return _marked(excerpt(doc.raw[start:end], first - start, last - start, room))
