@@ -139,3 +139,37 @@ def test_html_for_a_real_pair_has_every_bead(pair_report):
     page = render(report, "html")
     assert len(re.findall(r'<div class="bead[^"]*" id="bead-\d+"', page)) == len(report.beads)
     assert "Loading the weather" in page
+
+
+@pytest.mark.model
+def test_markdown_for_a_pull_request_is_short_and_shows_what_changed(pair_report):
+    report = pair_report("kim-arrives")
+    md = render(report, "markdown")
+    assert len(md.splitlines()) < 100
+    unit = md[md.index("**Unit 2**") :].split("\n\n")[0]
+    assert "**personal train**" in unit and "**private exercise**" in unit
+    majors = sum(f.severity == "major" for f in report.flags)
+    assert f"### Major flags ({majors})" in md
+    assert f"<summary>Minor and dismissed flags ({len(report.flags) - majors})</summary>" in md
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_terminal_report_fits_its_width_and_keeps_the_changed_words(pair_report, width):
+    report = pair_report("kim-arrives")
+    text = render(report, "terminal", width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert text.splitlines()[0].startswith("MQM estimate ")
+    flags = text[text.index("Flags, worst first") : text.index("Least similar")]
+    assert "private" in flags and "exercise" in flags  # (a narrow column may wrap between them)
+    # narrower than 80 columns is laid out at 80
+    assert render(report, "terminal", width=40) == render(report, "terminal", width=80)
+
+
+@pytest.mark.model
+def test_terminal_severity_and_top_choose_the_flags(pair_report):
+    report = pair_report("kim-arrives")
+    text = render(report, "terminal", severity="major", top=3)
+    table = text[text.index("major flags, worst first") : text.index("Least similar")]
+    majors = sum(f.severity == "major" for f in report.flags)
+    assert f"(3 of {majors})" in table and "│ minor" not in table
