@@ -29,12 +29,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
+from .text import word_spans
 
 __all__ = ["Term", "Glossary", "parse_glossary", "read_glossary", "TermMatcher"]
 
@@ -134,9 +134,6 @@ def read_glossary(path: str | Path) -> Glossary:
     return parse_glossary(text, str(path), "," if path.suffix.lower() == ".csv" else "\t")
 
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-
-
 @lru_cache(maxsize=65536)
 def _lemma(word: str, language: str) -> str:
     folded = word.casefold()
@@ -158,7 +155,7 @@ class TermMatcher:
 
     def words(self, text: str) -> list[tuple[int, int, str]]:
         """Each word of ``text``: its offsets and its lemma."""
-        return [(m.start(), m.end(), _lemma(m.group(), self.language)) for m in _WORD.finditer(text)]
+        return [(start, end, _lemma(word, self.language)) for start, end, word in word_spans(text)]
 
     def lemmas(self, term: str) -> tuple[str, ...]:
         return tuple(lemma for _, _, lemma in self.words(term))

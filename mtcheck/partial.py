@@ -71,6 +71,12 @@ def source_end(source: Document, candidate: Document, beads: Sequence[Bead]) -> 
     return SourceEnd(end, cut, cut_bead, run_on, "; ".join(parts))
 
 
+def left_out(end: SourceEnd | None) -> tuple[int, ...]:
+    """The beads the document score leaves out for a partial source: the one holding its
+    cut-off last sentence, if any."""
+    return () if end is None or end.cut_bead is None else (end.cut_bead,)
+
+
 def drop_flags_at_cut(flags: Sequence[Flag], end: SourceEnd | None) -> tuple[Flag, ...]:
     """``flags`` without those a cut-off last source sentence makes unreliable."""
     if end is None or end.cut_bead is None:

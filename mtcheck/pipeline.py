@@ -20,7 +20,7 @@ from .errors import ConfigError
 from .fingerprint import fingerprints
 from .glossary import Glossary
 from .metrics import PairMetric, make_metrics
-from .partial import drop_flags_at_cut, source_end
+from .partial import drop_flags_at_cut, left_out, source_end
 from .review import Decisions, apply_decisions
 from .segment import Side, as_document, fit_to_window, standalone
 from .spans.model import flagger_fingerprint
@@ -120,7 +120,7 @@ def check(
     if partial is not None:
         notes.append(partial.note)
         flags = drop_flags_at_cut(flags, partial)
-    cut = () if partial is None or partial.cut_bead is None else (partial.cut_bead,)
+    cut = left_out(partial)
     flags = tuple(replace(f, fingerprint=fp) for f, fp in zip(flags, fingerprints(flags, cand)))
     summary = summarise(src, cand, beads, flags, metrics, config, model=embedder.name, leave_out=cut)
     signature = str(

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .partial import source_end
-from .summary import mqm_estimate, penalty
-from .text import word_count
+from .partial import left_out, source_end
+from .summary import flag_figures
 from .types import DECISION_KINDS, Bead, Decision, Flag, Report, Review
 
 __all__ = ["DECISIONS_SCHEMA", "Decisions", "read_decisions", "render_decisions", "apply_decisions", "baseline"]
@@ -139,26 +138,15 @@ def apply_decisions(report: Report, decisions: Decisions) -> Report:
         for f in report.flags
     )
     beads = _undo_mass(report.beads, flags)
-    counted = [f for f in flags if f.counts]
-    partial = source_end(report.source, report.candidate, beads)
-    cut = () if partial is None or partial.cut_bead is None else (partial.cut_bead,)
+    cut = left_out(source_end(report.source, report.candidate, beads))
     weights = dict(report.settings).get("severity_weights", {})
-    total = penalty(counted, weights)
-    words = sum(word_count(s.text) for s in report.candidate.sentences)
-    summary = replace(
-        report.summary,
-        mqm_estimate=mqm_estimate(report.candidate, beads, report.model, cut),
-        penalty=total,
-        penalty_per_100_words=100.0 * total / max(words, 1),
-        flags_major=sum(f.severity == "major" for f in counted),
-        flags_minor=sum(f.severity == "minor" for f in counted),
-        flags_dismissed=len(flags) - len(counted),
-    )
+    figures = flag_figures(report.candidate, beads, flags, weights, report.model, cut)
+    summary = replace(report.summary, **figures)
     present = {f.fingerprint for f in flags}
     review = Review(
         decisions=decisions.origin,
         confirmed=sum(f.decision == "confirmed" for f in flags),
-        dismissed=len(flags) - len(counted),
+        dismissed=figures["flags_dismissed"],
         stale=tuple(d for d in chosen.values() if d.fingerprint not in present),
     )
     signature = f"{report.signature}|review:{decisions.digest()}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -171,11 +172,7 @@ def summarise(
         hyps = [cand.joined(b.candidate) for b in matched]
         refs = [src.joined(b.source) for b in matched]
         corpus_scores = tuple((m.name, m.corpus(hyps, refs)) for m in metrics)
-    total_penalty = penalty(flags, config.severity_weights)
-    # per 100 words of what was checked, so that a long article is not worse for being long
-    candidate_words = _word_count(cand, range(len(cand.sentences)))
     return Summary(
-        mqm_estimate=mqm_estimate(cand, beads, model, leave_out),
         divergence=_divergence(weights, quality),
         coverage_source=covered_src / len(src.sentences),
         coverage_candidate=covered_cand / len(cand.sentences),
@@ -183,13 +180,35 @@ def summarise(
         beads=len(beads),
         omissions=sum(1 for b in beads if not b.candidate),
         insertions=sum(1 for b in beads if not b.source),
-        penalty=total_penalty,
-        penalty_per_100_words=100.0 * total_penalty / max(candidate_words, 1),
-        flags_major=sum(1 for f in flags if f.severity == "major"),
-        flags_minor=sum(1 for f in flags if f.severity == "minor"),
         corpus_scores=corpus_scores,
         divergence_aligned=_divergence(weights[is_matched], quality[is_matched]),
+        **flag_figures(cand, beads, flags, config.severity_weights, model, leave_out),
     )
+
+
+def flag_figures(
+    cand: Document,
+    beads: Sequence[Bead],
+    flags: Sequence[Flag],
+    severity_weights: Mapping[str, float] | Iterable[tuple[str, float]],
+    model: str = DEFAULT_ENGLISH,
+    leave_out: Collection[int] = (),
+) -> dict[str, Any]:
+    """The Summary fields that flags and error mass move: the MQM estimate, the penalty (also per
+    100 words) and the flag counts, dismissed flags left out (mtcheck.review recomputes them when
+    it applies decisions)."""
+    counted = [f for f in flags if f.counts]
+    total_penalty = penalty(counted, severity_weights)
+    # per 100 words of what was checked, so that a long article is not worse for being long
+    candidate_words = _word_count(cand, range(len(cand.sentences)))
+    return {
+        "mqm_estimate": mqm_estimate(cand, beads, model, leave_out),
+        "penalty": total_penalty,
+        "penalty_per_100_words": 100.0 * total_penalty / max(candidate_words, 1),
+        "flags_major": sum(1 for f in counted if f.severity == "major"),
+        "flags_minor": sum(1 for f in counted if f.severity == "minor"),
+        "flags_dismissed": len(flags) - len(counted),
+    }
 
 
 def _divergence(weights: np.ndarray, quality: np.ndarray) -> float:

@@ -11,6 +11,16 @@ _UNSPACED_CHARACTER = re.compile(f"[{_UNSPACED}]")
 _UNSPACED_TEXT = re.compile(f"[{_UNSPACED}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 
 
+#: A word for matching and comparing: letters and digits, with inner apostrophes ("didn't",
+#: "Korea’s" stay one word).
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each word of ``text`` (letters and digits, inner apostrophes kept): start, end, the word."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
 def word_count(text: str) -> int:
     """Words in ``text``: runs between spaces, and one per Han or kana character (about a word
     each in Chinese), so that a Chinese paragraph is not one word long."""

@@ -394,13 +394,11 @@ def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | No
     return None if excess is None else float(excess.sum())
 
 
-def _with_mass(context: BeadContext, flags: Sequence[Flag], certain: Sequence[Flag]) -> list[Flag]:
-    """``flags`` with each one's share of the bead's error mass: the excess under its words, each
-    word given to the first flag over it, so that the shares never add up to more than the bead's
-    mass (a dismissed flag takes its share back, mtcheck.review)."""
-    excess = _word_excess(context, certain)
-    if excess is None:
-        return list(flags)
+def _with_mass(context: BeadContext, flags: Sequence[Flag], excess: np.ndarray) -> list[Flag]:
+    """``flags`` with each one's share of the bead's error mass (``excess``: from
+    :func:`_word_excess`): the excess under its words, each word given to the first flag over it,
+    so that the shares never add up to more than the bead's mass (a dismissed flag takes its
+    share back, mtcheck.review)."""
     given: set[int] = set()
     out = []
     for flag in flags:
@@ -446,9 +444,10 @@ def flag_document(
     masses: list[float | None] = [None] * len(beads)
     for context in contexts:
         bead_flags, certain = _run_bead_checks(context, BEAD_CHECKS)
-        if not beads[context.bead].is_gap:
-            masses[context.bead] = error_mass(context, certain)
-            bead_flags = _with_mass(context, bead_flags, certain)
+        excess = None if beads[context.bead].is_gap else _word_excess(context, certain)
+        if excess is not None:  # the same sum error_mass() gives, and each flag's share of it
+            masses[context.bead] = float(excess.sum())
+            bead_flags = _with_mass(context, bead_flags, excess)
         flags += bead_flags
     document = DocumentContext(source, candidate, tuple(beads), glossary)
     for check in DOCUMENT_CHECKS:

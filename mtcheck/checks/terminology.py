@@ -75,14 +75,13 @@ class TerminologyCheck:
                             k,
                         )
                     )
-                flags += self._forbidden(term, term.forbidden, here, cand, cand_matcher, source_span, k, glossary)
+                flags += self._forbidden(term, here, cand, cand_matcher, source_span, k, glossary)
         flags += self._anywhere(glossary, beads, cand, cand_matcher, cand_words)
         return flags
 
     @staticmethod
     def _forbidden(
         term: Term,
-        forbidden: Sequence[str],
         words: Words,
         cand: Document,
         matcher: TermMatcher,
@@ -91,7 +90,7 @@ class TerminologyCheck:
         glossary: Glossary,
     ) -> list[Flag]:
         flags = []
-        for bad in forbidden:
+        for bad in term.forbidden:
             for start, end in matcher.find(bad, words):
                 what = f"for {quote(term.source)}" if term.source else "anywhere"
                 flags.append(
@@ -123,5 +122,5 @@ class TerminologyCheck:
                 continue
             for j, words in enumerate(cand_words):
                 if j in bead_of:
-                    flags += self._forbidden(term, term.forbidden, words, cand, matcher, None, bead_of[j], glossary)
+                    flags += self._forbidden(term, words, cand, matcher, None, bead_of[j], glossary)
         return flags

@@ -185,6 +185,9 @@ def render_html(report: Report, **_options) -> str:
         if f.counts and worst_in_bead.get(f.bead) != "major":
             worst_in_bead[f.bead] = f.severity
     first, last = _folded_ends(report)
+    in_bead: dict[int, list[int]] = {}
+    for n, f in enumerate(ranked, 1):
+        in_bead.setdefault(f.bead, []).append(n)
     rows = []
     for index, bead in enumerate(report.beads):
         src_changed, cand_changed = reworded(report, index)
@@ -194,7 +197,7 @@ def render_html(report: Report, **_options) -> str:
                 "bead": bead,
                 "source": _pieces(report.source, bead.source, src_marks, src_changed),
                 "candidate": _pieces(report.candidate, bead.candidate, cand_marks, cand_changed),
-                "flags": sorted(numbers[id(f)] for f in ranked if f.bead == index),
+                "flags": in_bead.get(index, []),
                 "folded": "before" if index < first else "after" if index > last else "",
             }
         )

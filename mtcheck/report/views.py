@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 
-from ..text import fold_space
+from ..text import fold_space, word_spans
 from ..types import Bead, Flag, Report, Summary
 
 
@@ -124,9 +123,6 @@ def excerpt(raw: str, start: int, end: int, width: int = 60) -> Excerpt:
     return Excerpt(before, text, after)
 
 
-_WORD_RE = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-
-
 def reworded(report: Report, index: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The words of matched bead ``index`` that differ between its sides (difflib over case-folded
     words), as raw (start, end) spans of the source and of the candidate: what changed, whether or
@@ -137,10 +133,10 @@ def reworded(report: Report, index: int) -> tuple[list[tuple[int, int]], list[tu
     sides = []
     for doc, indices in ((report.source, bead.source), (report.candidate, bead.candidate)):
         words = [
-            (s.start + m.start(), s.start + m.end(), m.group().casefold())
+            (s.start + a, s.start + b, word.casefold())
             for i in indices
             for s in (doc.sentences[i],)
-            for m in _WORD_RE.finditer(s.text)
+            for a, b, word in word_spans(s.text)
         ]
         sides.append(words)
     src, cand = sides
