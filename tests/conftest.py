@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import io
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +15,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from mtcheck.types import Document, Span
+
+# The command line stores sentence vectors in the user's cache directory (mtcheck.cache): the
+# tests, and the command lines they start, keep a cache of their own and remove it at the end.
+if "MTCHECK_CACHE_DIR" not in os.environ:
+    os.environ["MTCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="mtcheck-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["MTCHECK_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "pairs"

@@ -115,7 +115,7 @@ def test_model_option_takes_a_local_sentence_transformers_path():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["model"] == path
-    assert f"model:{path}@sha256:" in data["signature"]
+    assert f"model:{path}@torch+sha256:" in data["signature"]
 
 
 def test_unknown_model_is_one_line_exit_2_without_network_retries():

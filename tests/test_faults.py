@@ -58,7 +58,8 @@ def test_a_signal_at_any_moment_exits_with_one_line_and_no_report(tmp_path, sent
     out = tmp_path / "r.json"
     src, cand = pair_paths("kim-arrives")
     proc = subprocess.Popen(
-        [MTCHECK, "check", str(src), str(cand), "--format", "json", "--output", str(out)],
+        # no cache: a report stored by an earlier test would answer before the later signals
+        [MTCHECK, "check", str(src), str(cand), "--format", "json", "--output", str(out), "--no-cache"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -51,6 +51,11 @@ class Flagger(str, Enum):
     logistic = "logistic"
 
 
+class Backend(str, Enum):
+    onnx = "onnx"
+    torch = "torch"
+
+
 # Options that check and gate share, declared once.
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite report files that already exist.")]
 ModelOption = Annotated[
@@ -72,6 +77,25 @@ PresplitOption = Annotated[
     bool, typer.Option("--presplit", help="Inputs are already one sentence per line: no cleaning, no splitting.")
 ]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to standard error.")]
+MetricsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--metrics",
+        help="Surface metrics per aligned pair, comma-separated, from chrf, bleu, ter (default: chrf,bleu; "
+        "TER is slow).",
+    ),
+]
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor store reports and sentence vectors in the persistent cache (mtcheck cache).",
+    ),
+]
+BackendOption = Annotated[
+    Backend | None,
+    typer.Option("--backend", help="What runs the default English model: onnx (default, no torch) or torch."),
+]
 GlossaryOption = Annotated[
     Path | None,
     typer.Option(
@@ -217,6 +241,9 @@ def check(
         bool, typer.Option("--no-flags", help="Skip span flagging: alignment and scores only.")
     ] = False,
     flagger: FlaggerOption = None,
+    metrics: MetricsOption = None,
+    backend: BackendOption = None,
+    no_cache: NoCacheOption = False,
     decisions: Annotated[
         Path | None,
         typer.Option(
@@ -254,6 +281,8 @@ def check(
             flagger=None if flagger is None else flagger.value,
             presplit=presplit or None,
             glossary=None if glossary is None else str(glossary),
+            metrics=_metric_names(metrics),
+            backend=None if backend is None else backend.value,
         )
         glossary_path = settings.pop("glossary").value
         config = CheckConfig(
@@ -262,6 +291,7 @@ def check(
             clean=not no_clean,
             flag_spans=not no_flags,
             max_bytes=max_bytes,
+            cache=not no_cache,
         )
         report = run_check(
             _read(source, config, source_encoding or encoding, "--source-encoding"),
@@ -361,6 +391,9 @@ def gate(
     ] = None,
     model: ModelOption = None,
     flagger: FlaggerOption = None,
+    metrics: MetricsOption = None,
+    backend: BackendOption = None,
+    no_cache: NoCacheOption = False,
     presplit: PresplitOption = False,
     verbose: VerboseOption = False,
 ) -> int:
@@ -382,6 +415,8 @@ def gate(
             flagger=None if flagger is None else flagger.value,
             presplit=presplit or None,
             glossary=None if glossary is None else str(glossary),
+            metrics=_metric_names(metrics),
+            backend=None if backend is None else backend.value,
             max_mqm_estimate=max_mqm_estimate,
             min_coverage_source=min_coverage_source,
             min_coverage_candidate=min_coverage_candidate,
@@ -391,7 +426,7 @@ def gate(
         )
         thresholds = Thresholds(**{key: s.value for key, s in gate_settings.items()})
         glossary_path = check_settings.pop("glossary").value
-        config = CheckConfig(**{key: s.value for key, s in check_settings.items()})
+        config = CheckConfig(**{key: s.value for key, s in check_settings.items()}, cache=not no_cache)
         pairs = find_pairs(paths, glossary=glossary_path)
     except InputError as exc:
         raise Failure(str(exc)) from None
@@ -461,11 +496,47 @@ def gate(
     return EXIT_OK if result.passed else EXIT_GATE_FAILED
 
 
+def _metric_names(given: str | None) -> tuple[str, ...] | None:
+    """``--metrics chrf,ter`` as names; CheckConfig refuses an unknown one."""
+    return None if given is None else tuple(name.strip().lower() for name in given.split(",") if name.strip())
+
+
 def _settings(**command_line):
     """(check settings, gate thresholds) from the command line over the nearest config file."""
     from ..settings import effective, find_config_file
 
     return effective(command_line, find_config_file(Path.cwd()))
+
+
+cache_app = typer.Typer(
+    help="The persistent cache of reports and sentence vectors (a repeat check reads them).",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many sentence vectors it holds, and its size against its bound."""
+    from ..cache import shared_store
+
+    info = shared_store().info()
+    typer.echo(f"cache file: {visible(str(info.path))}{'' if info.exists else ' (not created yet)'}")
+    typer.echo(f"vectors:    {info.vectors}")
+    typer.echo(f"reports:    {info.reports}")
+    if info.problem:
+        typer.echo(f"problem:    {visible(info.problem)} (checks run without the cache)")
+    typer.echo(f"size:       {info.bytes / 1e6:.1f} MB of at most {info.max_bytes / 1e6:.0f} MB (MTCHECK_CACHE_MAX_MB)")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached sentence vector and report."""
+    from ..cache import shared_store
+
+    store = shared_store()
+    vectors, reports = store.clear()
+    typer.echo(f"removed {vectors} vectors and {reports} reports from {visible(str(store.path))}")
 
 
 @app.command("config")

@@ -41,6 +41,7 @@ def strip_punct(word: str) -> str:
     return "".join(ch for ch in word if ch.isalnum() or ch in "'’-").strip("'’-")
 
 
+@lru_cache(maxsize=65536)  # every check asks for the keys of the same few thousand words
 def plain_key(word: str) -> str:
     """NFKC, punctuation stripped, lower case, typographic apostrophe as "'"."""
     return strip_punct(unicodedata.normalize("NFKC", word)).lower().replace("’", "'")

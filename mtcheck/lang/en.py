@@ -103,6 +103,7 @@ MONTHS = numbered(
 WEEKDAYS = numbered("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # 1 = Monday
 
 
+@lru_cache(maxsize=65536)
 def american(w: str) -> str:
     """British spellings folded to American ones, applied to the plain key (NFKC, punctuation
     stripped, lower case, "’" as "'"); MQM raters do not count these as errors."""

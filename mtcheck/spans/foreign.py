@@ -130,16 +130,20 @@ def foreign_word(
         return "major"
     if not english or script != "latin" or core[0].isupper():
         return None
-    if _attested_english(core):
-        return None  # a rare English word ("cosmodrome") is no foreign word
+    verdict: Severity | None
     if any(not ch.isascii() for ch in letters):
-        return "major" if _non_english_margin(core) >= 6 else "minor"  # "está", "für"
-    if word_pieces is None or not core.isalpha() or len(core) < 6 or core.endswith(_EN_SUFFIXES):
+        verdict = "major" if _non_english_margin(core) >= 6 else "minor"  # "está", "für"
+    elif word_pieces is None or not core.isalpha() or len(core) < 6 or core.endswith(_EN_SUFFIXES):
         return None
-    if word_pieces(core) < 3:
+    elif word_pieces(core) < 3:
         return None  # the English vocabulary knows it, or nearly
-    margin = _non_english_margin(core)
-    return "major" if margin >= 12 else "minor" if margin >= 6 else None
+    else:
+        margin = _non_english_margin(core)
+        verdict = "major" if margin >= 12 else "minor" if margin >= 6 else None
+    # Last, because its word lists take a second to load: most words never get this far.
+    if verdict is None or _attested_english(core):
+        return None  # a rare English word ("cosmodrome") is no foreign word
+    return verdict
 
 
 def foreign_words(
