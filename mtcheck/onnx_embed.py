@@ -31,9 +31,10 @@ from .errors import ModelError
 #: The packaged graph's folder inside the mtcheck package, and its files.
 PACKAGED = "data/minilm"
 GRAPH_FILE, META_FILE = "graph.onnx", "graph.json"
-#: Texts of one model call hold at most this many word pieces, padding included: big enough to
-#: keep both cores busy, small enough that the attention of a batch of long runs stays in cache.
-_BATCH_PIECES = 8192
+#: Texts of one model call hold at most this many word pieces, padding included. Small batches
+#: keep the activations in the CPU's cache: on 2 cores, 662 MQM dev sentences embed in 1.73 s at
+#: 512, 1.80 s at 1024, 1.88 s at 2048 and 3.07 s at 8192 (kim-arrives: 0.18 s against 0.40 s).
+_BATCH_PIECES = 512
 
 
 @dataclass(frozen=True)

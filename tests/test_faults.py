@@ -131,27 +131,26 @@ def test_interrupt_inside_a_finalizer_is_delivered_again_without_a_traceback(mon
 
 
 def test_interrupted_language_profile_load_is_not_kept(monkeypatch):
-    # langdetect's loader turns KeyboardInterrupt into LangDetectException and keeps a
-    # half-loaded factory; every later detection then answered "unknown" (item 1).
-    from langdetect import detector_factory
-
+    # langdetect's loader turned KeyboardInterrupt into LangDetectException and kept a
+    # half-loaded factory; every later detection then answered "unknown" (item 1). mtcheck reads
+    # the profiles itself: an interrupt halfway leaves nothing behind.
     from mtcheck import segment
 
     monkeypatch.setattr(segment, "_PROFILES", None)
-    real_add = detector_factory.DetectorFactory.add_profile
+    real_load = segment.json.load
     calls = []
 
-    def interrupted_add(self, profile, index, langsize):
-        calls.append(index)
+    def interrupted_load(fh):
+        calls.append(fh.name)
         if len(calls) == 5:
             raise KeyboardInterrupt
-        return real_add(self, profile, index, langsize)
+        return real_load(fh)
 
-    monkeypatch.setattr(detector_factory.DetectorFactory, "add_profile", interrupted_add)
+    monkeypatch.setattr(segment.json, "load", interrupted_load)
     with pytest.raises(KeyboardInterrupt):
         segment.detect_language(AP)
     assert segment._PROFILES is None
-    monkeypatch.setattr(detector_factory.DetectorFactory, "add_profile", real_add)
+    monkeypatch.setattr(segment.json, "load", real_load)
     assert segment.detect_language(AP) == "en"
     assert segment.detect_language(LUSA) == "pt"
     assert len(segment._PROFILES.get_lang_list()) == 55

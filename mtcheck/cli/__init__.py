@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
@@ -79,6 +80,20 @@ def _guarded_import(original):
                 raise KeyboardInterrupt  # the interrupt that arrived during the import
 
     return guarded
+
+
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the block runs (the handler records them) and raise the
+    interrupt at its end, so that what the block does (write a pair's reports and count the pair
+    finished) is done whole or, if the interrupt came first, not at all."""
+    _held_imports["depth"] += 1
+    try:
+        yield
+    finally:
+        _held_imports["depth"] -= 1
+        if _held_imports["depth"] == 0 and interruption() is not None:
+            raise KeyboardInterrupt
 
 
 def _redeliver_interrupt(unraisable: sys.UnraisableHookArgs) -> None:

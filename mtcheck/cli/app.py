@@ -22,7 +22,7 @@ from typer.exceptions import TyperException
 from .._version import __version__
 from ..errors import MtcheckError, OutputError
 from ..text import visible
-from . import EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK, EXIT_OUTPUT, Interrupted, interruption
+from . import EXIT_BAD_INPUT, EXIT_GATE_FAILED, EXIT_OK, EXIT_OUTPUT, Interrupted, interruption, interrupts_held
 
 app = typer.Typer(
     name="mtcheck",
@@ -455,9 +455,10 @@ def gate(
         with _progress(len(pairs)) as advance:
 
             def done(outcome) -> None:
-                if not write_baseline:  # else the reports wait for the baseline to apply
-                    write_reports(outcome)
-                finished.append(outcome.pair.name)
+                with interrupts_held():  # a pair's reports are all written and it counts, or neither
+                    if not write_baseline:  # else the reports wait for the baseline to apply
+                        write_reports(outcome)
+                    finished.append(outcome.pair.name)
                 advance()
 
             result = run_gate(pairs, config, thresholds, on_done=done)
