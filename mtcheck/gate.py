@@ -2,7 +2,8 @@
 
 Library code: no printing, no exiting; :mod:`mtcheck.cli` renders the outcome and maps it to an
 exit code. One process checks every pair, so each embedding model loads once (``get_embedder``
-keeps it), and a pair that cannot be read or checked is recorded as an error without stopping
+keeps it), or a pool of processes or a Dask cluster does (:func:`gate_executor`), each loading
+each model once; a pair that cannot be read or checked is recorded as an error without stopping
 the others.
 
 A pairs folder holds one subfolder per pair with ``source.*`` and ``candidate.*`` (the layout of
@@ -17,20 +18,35 @@ any threshold of :class:`Thresholds` for that pair alone. A listed pair's decisi
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from .config import CheckConfig
-from .errors import InputError, MtcheckError
+from .errors import ConfigError, InputError, MtcheckError
 from .glossary import read_glossary
 from .review import Decisions, apply_decisions, baseline, read_decisions, render_decisions
 from .types import FLAG_KINDS, Report
 
-__all__ = ["Pair", "Thresholds", "Verdict", "Outcome", "find_pairs", "judge", "run_gate", "write_baseline"]
+__all__ = [
+    "Pair",
+    "Thresholds",
+    "Verdict",
+    "Outcome",
+    "find_pairs",
+    "gate_executor",
+    "judge",
+    "run_gate",
+    "write_baseline",
+]
 
 
 @dataclass(frozen=True)
@@ -290,6 +306,7 @@ def run_gate(
     thresholds: Thresholds,
     *,
     on_done: Callable[[Outcome], None] | None = None,
+    executor: Executor | None = None,
 ) -> GateResult:
     """Check and judge every pair; a pair that fails to read or check becomes an error outcome.
 
@@ -297,15 +314,92 @@ def run_gate(
         pairs: the pairs, in the order to check and report them.
         config: check settings for every pair.
         thresholds: what every pair must meet.
-        on_done: called with each outcome as it is ready (progress display, partial reports).
+        on_done: called with each outcome, in the pairs' order (progress display, partial reports).
+        executor: where to run the checks (see :func:`gate_executor`); None: here, one by one.
+            The outcomes are the same either way.
     """
+    if executor is None:
+        ready: Iterable[Outcome] = (_check_pair(pair, config, thresholds) for pair in pairs)
+    else:
+        futures = [executor.submit(_check_pair, pair, config, thresholds) for pair in pairs]
+        ready = (future.result() for future in futures)  # in the pairs' order, whatever finished first
     outcomes = []
-    for pair in pairs:
-        outcome = _check_pair(pair, config, thresholds)
+    for outcome in ready:
         outcomes.append(outcome)
         if on_done is not None:
             on_done(outcome)
     return GateResult(tuple(outcomes))
+
+
+#: Where a gate runs its checks (``gate --backend``).
+BACKENDS = ("local", "dask")
+
+
+@contextlib.contextmanager
+def gate_executor(backend: str = "local", workers: int = 1, scheduler: str | None = None) -> Iterator[Executor | None]:
+    """Where :func:`run_gate` sends its checks, for the length of a ``with`` block.
+
+    Args:
+        backend: "local": this machine; one process (``workers`` 1, the default: the model uses
+            the cores through its own threads) or a pool of ``workers`` processes, one model
+            call thread each. "dask": a Dask cluster (PyPI ``distributed``, ``mtcheck[dask]``).
+        workers: processes on this machine (local), or workers of the local Dask cluster.
+        scheduler: a Dask scheduler's address (``tcp://host:8786``); without it, a local
+            cluster of ``workers`` processes (at least 2) is started and stopped here.
+
+    Every worker process loads each model once, on its first pair (``get_embedder`` keeps it),
+    and reads its pairs' files itself: with a remote scheduler, the pairs' paths must be
+    readable on the workers (a shared checkout or volume).
+
+    Raises:
+        ConfigError: an unknown backend, workers below 1, or ``distributed`` not installed.
+    """
+    if backend not in BACKENDS:
+        raise ConfigError(f"backend must be {' or '.join(BACKENDS)}, not {backend!r}")
+    if workers < 1:
+        raise ConfigError(f"workers must be at least 1, not {workers}")
+    if scheduler is not None and backend != "dask":
+        raise ConfigError("a scheduler address needs the dask backend (--backend dask)")
+    if backend == "local":
+        if workers == 1:
+            yield None
+            return
+        context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
+            try:
+                yield pool
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ConfigError("the dask backend needs the package distributed: pip install 'mtcheck[dask]'") from exc
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=max(workers, 2),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            env={"MTCHECK_THREADS": "1"},
+        )
+        with cluster, Client(cluster) as client:
+            yield client.get_executor(pure=False)
+    else:
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        with client:
+            yield client.get_executor(pure=False)
+
+
+def _quiet_worker() -> None:
+    """A local worker process: one model thread (the cores are shared out between the workers),
+    and Ctrl-C left to the parent, which stops the pool (else every worker prints a traceback)."""
+    os.environ["MTCHECK_THREADS"] = "1"
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def thresholds_for(pair: Pair, thresholds: Thresholds) -> Thresholds:

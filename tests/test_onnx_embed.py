@@ -89,9 +89,9 @@ def test_default_path_never_imports_torch(tmp_path):
     assert "@onnx-fp32+sha256:" in json.loads(out.read_text())["signature"]
 
 
-def test_both_backends_give_the_same_report_but_for_the_signature():
+def test_both_runtimes_give_the_same_report_but_for_the_signature():
     src, cand = (p.read_text(encoding="utf-8") for p in pair_paths("kim-arrives"))
-    reports = [check(src, cand, CheckConfig(backend=backend)) for backend in ("onnx", "torch")]
+    reports = [check(src, cand, CheckConfig(runtime=runtime)) for runtime in ("onnx", "torch")]
     assert "model:all-MiniLM-L6-v2@onnx-fp32+sha256:" in reports[0].signature
     assert "model:all-MiniLM-L6-v2@torch+sha256:" in reports[1].signature
     onnx_report, torch_report = reports
@@ -102,6 +102,6 @@ def test_both_backends_give_the_same_report_but_for_the_signature():
     assert onnx_report.summary.mqm_estimate == pytest.approx(torch_report.summary.mqm_estimate, abs=1e-3)
 
 
-def test_get_embedder_picks_the_backend():
+def test_get_embedder_picks_the_runtime():
     assert type(get_embedder(DEFAULT_ENGLISH).inner).__name__ == "OnnxEmbedder"
-    assert type(get_embedder(DEFAULT_ENGLISH, backend="torch").inner).__name__ == "SentenceTransformerEmbedder"
+    assert type(get_embedder(DEFAULT_ENGLISH, runtime="torch").inner).__name__ == "SentenceTransformerEmbedder"

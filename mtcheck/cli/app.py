@@ -51,7 +51,12 @@ class Flagger(str, Enum):
     logistic = "logistic"
 
 
-class Backend(str, Enum):
+class GateBackend(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class Runtime(str, Enum):
     onnx = "onnx"
     torch = "torch"
 
@@ -92,9 +97,9 @@ NoCacheOption = Annotated[
         help="Neither read nor store reports and sentence vectors in the persistent cache (mtcheck cache).",
     ),
 ]
-BackendOption = Annotated[
-    Backend | None,
-    typer.Option("--backend", help="What runs the default English model: onnx (default, no torch) or torch."),
+RuntimeOption = Annotated[
+    Runtime | None,
+    typer.Option("--runtime", help="What runs the default English model: onnx (default, no torch) or torch."),
 ]
 GlossaryOption = Annotated[
     Path | None,
@@ -242,7 +247,7 @@ def check(
     ] = False,
     flagger: FlaggerOption = None,
     metrics: MetricsOption = None,
-    backend: BackendOption = None,
+    runtime: RuntimeOption = None,
     no_cache: NoCacheOption = False,
     decisions: Annotated[
         Path | None,
@@ -282,7 +287,7 @@ def check(
             presplit=presplit or None,
             glossary=None if glossary is None else str(glossary),
             metrics=_metric_names(metrics),
-            backend=None if backend is None else backend.value,
+            runtime=None if runtime is None else runtime.value,
         )
         glossary_path = settings.pop("glossary").value
         config = CheckConfig(
@@ -392,15 +397,35 @@ def gate(
     model: ModelOption = None,
     flagger: FlaggerOption = None,
     metrics: MetricsOption = None,
-    backend: BackendOption = None,
+    runtime: RuntimeOption = None,
     no_cache: NoCacheOption = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes checking pairs at once on this machine (default 1: one process, the model "
+            "uses the cores itself), or the local Dask cluster's workers.",
+        ),
+    ] = 1,
+    backend: Annotated[
+        GateBackend,
+        typer.Option("--backend", help="Where the checks run: this machine (local) or a Dask cluster (dask)."),
+    ] = GateBackend.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="The Dask scheduler's address (tcp://host:8786); without it --backend dask starts a local cluster.",
+        ),
+    ] = None,
     presplit: PresplitOption = False,
     verbose: VerboseOption = False,
 ) -> int:
     """Check every pair with the model loaded once; exit 1 if any pair fails its thresholds, 2 on bad input."""
     from ..config import CheckConfig
     from ..errors import InputError
-    from ..gate import Thresholds, find_pairs, run_gate
+    from ..gate import Thresholds, find_pairs, gate_executor, run_gate
     from ..gate import write_baseline as adopt_baseline
     from ..io import write_atomically
     from ..report import render
@@ -416,7 +441,7 @@ def gate(
             presplit=presplit or None,
             glossary=None if glossary is None else str(glossary),
             metrics=_metric_names(metrics),
-            backend=None if backend is None else backend.value,
+            runtime=None if runtime is None else runtime.value,
             max_mqm_estimate=max_mqm_estimate,
             min_coverage_source=min_coverage_source,
             min_coverage_candidate=min_coverage_candidate,
@@ -461,7 +486,8 @@ def gate(
                     finished.append(outcome.pair.name)
                 advance()
 
-            result = run_gate(pairs, config, thresholds, on_done=done)
+            with gate_executor(backend.value, workers, scheduler) as executor:
+                result = run_gate(pairs, config, thresholds, on_done=done, executor=executor)
         stopped = interruption()
         if stopped is not None:
             raise stopped

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..embed import model_threads
 
 #: The packaged tagger's folder inside the mtcheck package.
 PACKAGED = "data/tagger"
@@ -72,9 +73,7 @@ class Tagger:
             raise ValueError(f"{directory / TOKENIZER_FILE} has no [CLS] or [SEP] token")
         self._cls, self._sep = cls, sep
         options = ort.SessionOptions()
-        # two threads at most: the machines mtcheck targets (CI runners, laptops) are small, and
-        # more threads than cores makes ONNX Runtime spin rather than work
-        options.intra_op_num_threads = max(1, min(2, os.cpu_count() or 1))
+        options.intra_op_num_threads = model_threads()
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(directory / MODEL_FILE), options, providers=["CPUExecutionProvider"])
 
