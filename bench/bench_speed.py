@@ -14,6 +14,14 @@ Prints:
   3. the persistent cache: ``--cached`` articles checked with an empty cache file, then again
      (the process's own memory cache emptied before each pass, so the file is what answers).
      Target: the repeat >= 10x faster.
+  4. ``--parallel`` article pairs (the dev articles, cycled; a repeat gets a numbered closing
+     sentence so that no two pairs are the same) through the gate: one process (model threads
+     2), a pool of 2 processes (1 thread each), a local Dask cluster of 2 workers; pairs per
+     minute each, model loading in the workers included.
+  5. with ``--memory``: the peak memory of one ``mtcheck check`` process on a pair of
+     10,000-sentence articles (the dev set's references and one system's output, repeated and
+     numbered), against the same for kim-arrives (target: within 2 GB); and this process's
+     resident memory while it checks 1,000 pairs one after the other (target: flat).
 """
 
 from __future__ import annotations
@@ -117,16 +125,120 @@ def cached(articles: list[dict]) -> None:
     print(f"   repeat     {again:6.2f} s   {first / again:.0f}x faster (target >= 10x)")
 
 
+def numbered_pairs(articles: list[dict], count: int) -> list[tuple[str, str]]:
+    """``count`` distinct (source, candidate) pairs: the articles, cycled, a repeat numbered."""
+    out = []
+    for k in range(count):
+        article, round_ = articles[k % len(articles)], k // len(articles)
+        extra = f"\n\nThis is copy {round_} of the article." if round_ else ""
+        out.append((article["source"] + extra, article["candidate"] + extra))
+    return out
+
+
+def parallel(articles: list[dict], count: int) -> None:
+    from mtcheck import CheckConfig
+    from mtcheck.embed import DEFAULT_ENGLISH, get_embedder
+    from mtcheck.gate import Thresholds, find_pairs, gate_executor, run_gate
+
+    print(f"4. the gate on {count} article pairs")
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (source, candidate) in enumerate(numbered_pairs(articles, count)):
+            folder = Path(tmp) / f"{k:04d}"
+            folder.mkdir()
+            (folder / "source.txt").write_text(source, "utf-8")
+            (folder / "candidate.txt").write_text(candidate, "utf-8")
+        pairs = find_pairs([Path(tmp)])
+        rates = {}
+        for label, backend, workers in (
+            ("one process, 2 model threads", "local", 1),
+            ("process pool, 2 x 1 thread", "local", 2),
+            ("Dask local cluster, 2 workers", "dask", 2),
+        ):
+            get_embedder(DEFAULT_ENGLISH).clear()
+            start = time.perf_counter()
+            with gate_executor(backend, workers) as executor:
+                result = run_gate(pairs, CheckConfig(), Thresholds(), executor=executor)
+            elapsed = time.perf_counter() - start
+            assert all(o.error is None for o in result.outcomes)
+            rates[label] = 60 * count / elapsed
+            print(f"   {label:32} {rates[label]:6.1f} pairs/min   ({elapsed:.0f} s)")
+        best = max(rates, key=rates.__getitem__)
+        print(f"   fastest here: {best}")
+
+
+def memory(articles: list[dict]) -> None:
+    import resource
+
+    from mtcheck import CheckConfig, check
+    from mtcheck.embed import DEFAULT_ENGLISH, get_embedder
+
+    print("5. memory")
+    with tempfile.TemporaryDirectory() as tmp:
+        sides = {"source": [], "candidate": []}
+        for round_ in range(6):
+            for article in articles[::3]:  # one system per document: no repeated source
+                for side in sides:
+                    paragraphs = article[side].split("\n\n")
+                    sides[side] += [f"{p} (part {round_})" if round_ else p for p in paragraphs]
+        for side, paragraphs in sides.items():
+            (Path(tmp) / f"{side}.txt").write_text("\n\n".join(paragraphs[:10_000]) + "\n", "utf-8")
+        peaks = []
+        for source, candidate in (
+            ("pairs/kim-arrives/source.txt", "pairs/kim-arrives/candidate.txt"),
+            (f"{tmp}/source.txt", f"{tmp}/candidate.txt"),
+        ):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", _PEAK, source, candidate, f"{tmp}/out.json"], check=True, cwd=ROOT)
+            peaks.append((float(Path(f"{tmp}/out.json.peak").read_text()), time.perf_counter() - start))
+        (small, small_s), (big, big_s) = peaks
+        sentences = len(sides["source"][:10_000])
+        print(f"   kim-arrives                     peak {small / 1e3:7.0f} MB  ({small_s:.0f} s)")
+        print(
+            f"   {sentences:,}-paragraph articles     peak {big / 1e3:7.0f} MB  ({big_s:.0f} s)   "
+            f"{big / small:.1f}x kim-arrives; target <= 2048 MB"
+        )
+
+    def resident() -> float:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * resource.getpagesize() / 1e6
+
+    pairs = numbered_pairs(articles, 1000)
+    get_embedder(DEFAULT_ENGLISH).clear()
+    marks = {}
+    for k, (source, candidate) in enumerate(pairs, start=1):
+        check(source, candidate, CheckConfig())
+        if k in (100, 250, 500, 750, 1000):
+            marks[k] = resident()
+    line = ", ".join(f"{k}: {mb:.0f} MB" for k, mb in marks.items())
+    print(f"   1,000 pairs in one process, resident memory after  {line}")
+    print(f"   growth from pair 250 to 1,000: {marks[1000] - marks[250]:+.0f} MB")
+
+
+#: A child that checks one pair and writes its peak resident memory (kB) beside the report.
+_PEAK = """
+import resource, sys
+from mtcheck.cli.app import run
+assert run(["check", sys.argv[1], sys.argv[2], "-f", "json", "-o", sys.argv[3], "--force", "--no-cache"]) == 0
+open(sys.argv[3] + ".peak", "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=60)
     parser.add_argument("--cached", type=int, default=50)
+    parser.add_argument("--parallel", type=int, default=200, help="pairs for the gate figures (0: skip)")
+    parser.add_argument("--memory", action="store_true", help="also measure memory (about 10 minutes)")
     parser.add_argument("--skip-torch", action="store_true", help="ONNX path only (no torch import)")
     args = parser.parse_args()
     articles = eval_documents.articles(eval_mqm.load_rows(split="all"))
     cold_start(args.skip_torch)
     warm(articles[: args.pairs], args.skip_torch)
     cached(articles[args.pairs : args.pairs + args.cached])
+    if args.parallel:
+        parallel(articles, args.parallel)
+    if args.memory:
+        memory(articles)
     return 0
 
 
