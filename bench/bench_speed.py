@@ -175,7 +175,7 @@ def memory(articles: list[dict]) -> None:
     print("5. memory")
     with tempfile.TemporaryDirectory() as tmp:
         sides = {"source": [], "candidate": []}
-        for round_ in range(6):
+        for round_ in range(16):
             for article in articles[::3]:  # one system per document: no repeated source
                 for side in sides:
                     paragraphs = article[side].split("\n\n")
@@ -215,11 +215,13 @@ def memory(articles: list[dict]) -> None:
 
 
 #: A child that checks one pair and writes its peak resident memory (kB) beside the report.
+#: (VmHWM, not getrusage: Linux carries the parent's peak across fork and exec into ru_maxrss.)
 _PEAK = """
-import resource, sys
+import sys
 from mtcheck.cli.app import run
 assert run(["check", sys.argv[1], sys.argv[2], "-f", "json", "-o", sys.argv[3], "--force", "--no-cache"]) == 0
-open(sys.argv[3] + ".peak", "w").write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+open(sys.argv[3] + ".peak", "w").write(peak)
 """
 
 

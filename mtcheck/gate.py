@@ -42,6 +42,7 @@ __all__ = [
     "Verdict",
     "Outcome",
     "find_pairs",
+    "auto_workers",
     "gate_executor",
     "judge",
     "run_gate",
@@ -393,6 +394,17 @@ def gate_executor(backend: str = "local", workers: int = 1, scheduler: str | Non
             raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
             yield client.get_executor(pure=False)
+
+
+#: A worker process starts in about 2 s (imports, models): worth it from this many pairs on.
+PAIRS_PER_WORKER = 8
+
+
+def auto_workers(pairs: int) -> int:
+    """Processes for a local gate of ``pairs`` pairs: one per core, but no more than one per
+    PAIRS_PER_WORKER pairs. On 2 cores, 2 processes of one model thread check 306 dev articles a
+    minute where one process with the model on both cores checks 244 (bench/bench_speed.py)."""
+    return max(1, min(os.cpu_count() or 1, pairs // PAIRS_PER_WORKER))
 
 
 def _quiet_worker() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from mtcheck import CheckConfig
 from mtcheck.errors import ConfigError
-from mtcheck.gate import Thresholds, find_pairs, gate_executor, run_gate
+from mtcheck.gate import PAIRS_PER_WORKER, Thresholds, auto_workers, find_pairs, gate_executor, run_gate
 from mtcheck.report import render
 
 from .conftest import PAIRS, run_cli
@@ -94,3 +94,11 @@ def test_bad_executor_settings_are_one_line_errors(ten_pairs):
     result = run_cli("gate", str(ten_pairs), "--scheduler", "tcp://127.0.0.1:1")
     assert result.exit_code == 2
     assert result.output.strip() == "mtcheck: error: a scheduler address needs the dask backend (--backend dask)"
+
+
+def test_the_gate_uses_a_process_per_core_once_there_are_enough_pairs():
+    import os
+
+    assert auto_workers(3) == 1  # the bundled pairs: a worker's start would cost more than it saves
+    assert auto_workers(PAIRS_PER_WORKER * 2) == min(2, os.cpu_count() or 1)
+    assert auto_workers(100_000) == (os.cpu_count() or 1)

@@ -400,14 +400,14 @@ def gate(
     runtime: RuntimeOption = None,
     no_cache: NoCacheOption = False,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--workers",
             min=1,
-            help="Processes checking pairs at once on this machine (default 1: one process, the model "
-            "uses the cores itself), or the local Dask cluster's workers.",
+            help="Processes checking pairs at once on this machine, or the local Dask cluster's workers "
+            "(default: one per core, at most one per 8 pairs).",
         ),
-    ] = 1,
+    ] = None,
     backend: Annotated[
         GateBackend,
         typer.Option("--backend", help="Where the checks run: this machine (local) or a Dask cluster (dask)."),
@@ -425,7 +425,7 @@ def gate(
     """Check every pair with the model loaded once; exit 1 if any pair fails its thresholds, 2 on bad input."""
     from ..config import CheckConfig
     from ..errors import InputError
-    from ..gate import Thresholds, find_pairs, gate_executor, run_gate
+    from ..gate import Thresholds, auto_workers, find_pairs, gate_executor, run_gate
     from ..gate import write_baseline as adopt_baseline
     from ..io import write_atomically
     from ..report import render
@@ -486,7 +486,8 @@ def gate(
                     finished.append(outcome.pair.name)
                 advance()
 
-            with gate_executor(backend.value, workers, scheduler) as executor:
+            processes = workers if workers is not None else auto_workers(len(pairs))
+            with gate_executor(backend.value, processes, scheduler) as executor:
                 result = run_gate(pairs, config, thresholds, on_done=done, executor=executor)
         stopped = interruption()
         if stopped is not None:
