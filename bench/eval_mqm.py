@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     ap.add_argument("--model-path", default=None, help="a logistic flagger JSON other than the packaged one")
     ap.add_argument("--tagger", default=None, help="a tagger folder other than the packaged one")
+    ap.add_argument("--runtime", choices=("onnx", "torch"), default="onnx", help="what runs all-MiniLM-L6-v2")
     args = ap.parse_args(argv)
 
     import numpy as np
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = load_rows(args.data, args.split, args.limit)
     n = len(rows)
-    embedder = get_embedder("all-MiniLM-L6-v2")
+    embedder = get_embedder("all-MiniLM-L6-v2", runtime=args.runtime)
     t0 = time.perf_counter()
     embedder.encode(["warm up"])
     t_load = time.perf_counter() - t0
