@@ -42,7 +42,7 @@ import numpy as np
 from . import types
 from ._version import __version__
 from .config import CheckConfig
-from .embed import Embedder, TokenEmbedder, TokenVectors
+from .embed import Embedder, PassesWordPieces, TokenEmbedder, TokenVectors
 from .types import Report
 
 log = logging.getLogger("mtcheck")
@@ -290,7 +290,7 @@ class StoredEmbedder:
         return np.stack([found[t] for t in texts])
 
 
-class StoredTokenEmbedder(StoredEmbedder):
+class StoredTokenEmbedder(PassesWordPieces, StoredEmbedder):
     """A StoredEmbedder over a TokenEmbedder. Word-piece vectors always come from the model (they
     are not stored); the sentence vectors they bring are stored on the way."""
 
@@ -298,16 +298,6 @@ class StoredTokenEmbedder(StoredEmbedder):
 
     def __init__(self, inner: TokenEmbedder, store: VectorStore) -> None:
         super().__init__(inner, store)
-
-    @property
-    def window(self) -> int:
-        return self.inner.window
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.inner.count_tokens(texts)
-
-    def word_pieces(self, word: str) -> int:
-        return self.inner.word_pieces(word)
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         kept = self.inner.encode_tokens(texts)

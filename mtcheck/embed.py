@@ -254,14 +254,10 @@ class CachingEmbedder:
         return self.inner.fingerprint()
 
 
-class CachingTokenEmbedder(CachingEmbedder):
-    """A CachingEmbedder over a TokenEmbedder. Word-piece requests always reach the model (they
-    belong to one check and are not kept); the sentence vectors they bring are cached on the way."""
+class PassesWordPieces:
+    """For wrappers of a TokenEmbedder (caches): questions about word pieces go to it unchanged."""
 
     inner: TokenEmbedder
-
-    def __init__(self, inner: TokenEmbedder, max_items: int = 50_000) -> None:
-        super().__init__(inner, max_items)
 
     @property
     def window(self) -> int:
@@ -272,6 +268,16 @@ class CachingTokenEmbedder(CachingEmbedder):
 
     def word_pieces(self, word: str) -> int:
         return self.inner.word_pieces(word)
+
+
+class CachingTokenEmbedder(PassesWordPieces, CachingEmbedder):
+    """A CachingEmbedder over a TokenEmbedder. Word-piece requests always reach the model (they
+    belong to one check and are not kept); the sentence vectors they bring are cached on the way."""
+
+    inner: TokenEmbedder
+
+    def __init__(self, inner: TokenEmbedder, max_items: int = 50_000) -> None:
+        super().__init__(inner, max_items)
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         distinct = list(dict.fromkeys(texts))
