@@ -105,3 +105,13 @@ def test_both_runtimes_give_the_same_report_but_for_the_signature():
 def test_get_embedder_picks_the_runtime():
     assert type(get_embedder(DEFAULT_ENGLISH).inner).__name__ == "OnnxEmbedder"
     assert type(get_embedder(DEFAULT_ENGLISH, runtime="torch").inner).__name__ == "SentenceTransformerEmbedder"
+
+
+def test_each_runtime_repeats_its_report_byte_for_byte():
+    from mtcheck.report import render
+
+    src, cand = (p.read_text(encoding="utf-8") for p in pair_paths("kim-arrives"))
+    for runtime in ("onnx", "torch"):
+        first = render(check(src, cand, CheckConfig(runtime=runtime)), "json")
+        get_embedder(DEFAULT_ENGLISH, runtime=runtime).clear()  # computed afresh, not remembered
+        assert render(check(src, cand, CheckConfig(runtime=runtime)), "json") == first
