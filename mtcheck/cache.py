@@ -70,6 +70,8 @@ CREATE TABLE IF NOT EXISTS reports (
     used INTEGER NOT NULL
 );
 """
+#: Tries at opening the file while another process is creating it.
+_SETUP_ATTEMPTS = 8
 #: Reports may take at most this share of the cache's bound.
 _REPORT_SHARE = 0.25
 
@@ -115,7 +117,10 @@ class VectorStore:
         self.problem: str | None = None
 
     def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and not self._broken:
+        for attempt in range(_SETUP_ATTEMPTS):
+            if self._db is not None or self._broken:
+                break
+            db = None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
@@ -124,9 +129,27 @@ class VectorStore:
                 db.execute("PRAGMA synchronous=NORMAL")  # a lost vector is recomputed, never wrong
                 db.executescript(_SCHEMA)
                 self._db = db
+            except sqlite3.OperationalError as exc:
+                if db is not None:
+                    db.close()
+                # two processes creating the file at once: switching it to WAL needs it alone
+                if not _busy(exc) or attempt == _SETUP_ATTEMPTS - 1:
+                    self._give_up(exc)
+                else:
+                    time.sleep(0.05 * (attempt + 1))
             except (OSError, sqlite3.Error) as exc:
+                if db is not None:
+                    db.close()
                 self._give_up(exc)
         return self._db
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """A read or write failed: if only because another process held the file longer than
+        the busy timeout, skip this one (the vectors are recomputed); otherwise stop using it."""
+        if _busy(exc):
+            log.info("cache %s busy, going on without it this time: %s", self.path, exc)
+        else:
+            self._give_up(exc)
 
     def _give_up(self, exc: Exception) -> None:
         # not a warning: the check's figures do not change, only its speed (mtcheck cache info says)
@@ -159,7 +182,7 @@ class VectorStore:
                         now = time.time_ns()
                         db.execute(f"UPDATE vectors SET used = ? WHERE key IN ({marks})", [now, *chunk])
             except sqlite3.Error as exc:
-                self._give_up(exc)
+                self._failed(exc)
                 return {}
             return found
 
@@ -178,7 +201,9 @@ class VectorStore:
                 if rows:
                     self._trim(db, len(rows[0][2]))
             except sqlite3.Error as exc:
-                self._give_up(exc)
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                self._failed(exc)
 
     def _trim(self, db: sqlite3.Connection, vector_bytes: int) -> None:
         """Past the bound, drop the least recently used tenth. The bound counts vectors (a row
@@ -228,7 +253,7 @@ class VectorStore:
                 while (db.execute("SELECT COALESCE(SUM(LENGTH(report)), 0) FROM reports").fetchone()[0]) > room:
                     db.execute("DELETE FROM reports WHERE key = (SELECT key FROM reports ORDER BY used, key LIMIT 1)")
             except sqlite3.Error as exc:
-                self._give_up(exc)
+                self._failed(exc)
 
     def info(self) -> CacheInfo:
         """Where the cache is, how many vectors it holds and how big it is."""
@@ -386,3 +411,8 @@ def _decode(value: object) -> object:
         return {_decode(k): _decode(v) for k, v in value["@dict"]}
     cls = _CLASSES[value["@"]]
     return cls(**{k: _decode(v) for k, v in value.items() if k != "@"})
+
+
+def _busy(exc: sqlite3.Error) -> bool:
+    """Whether ``exc`` says only that another connection holds the database (SQLITE_BUSY/LOCKED)."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))

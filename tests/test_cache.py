@@ -49,16 +49,17 @@ def _writer(path: str, worker: int) -> int:
     store = VectorStore(Path(path))
     for batch in range(20):
         store.put("m", ((f"w{worker} {batch} {k}", v) for k, v in enumerate(_vectors(20, seed=worker * 100 + batch))))
-        store.get("m", [f"w{1 - worker} {batch} 0"])
+        store.get("m", [f"w{(worker + 1) % 4} {batch} 0"])
+    assert store.problem is None, store.problem
     return store.info().vectors
 
 
-def test_two_processes_write_at_once(tmp_path: Path):
+def test_four_processes_create_and_write_the_file_at_once(tmp_path: Path):
+    # the file does not exist yet: all four race to create it and switch it to WAL
     path = tmp_path / "c.sqlite3"
-    VectorStore(path).info()  # nothing yet
-    with multiprocessing.get_context("spawn").Pool(2) as pool:
-        pool.starmap(_writer, [(str(path), 0), (str(path), 1)])
-    assert VectorStore(path).info().vectors == 2 * 20 * 20
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        pool.starmap(_writer, [(str(path), worker) for worker in range(4)])
+    assert VectorStore(path).info().vectors == 4 * 20 * 20
 
 
 def test_an_unusable_cache_file_never_fails_a_check(tmp_path: Path, caplog):
@@ -159,3 +160,29 @@ def test_a_stored_report_comes_back_equal(tmp_path: Path):
     store.put_report(b"k" * 32, report)
     assert store.get_report(b"k" * 32) == report
     assert store.get_report(b"x" * 32) is None
+
+
+def test_a_file_busy_while_another_process_creates_it_is_tried_again(tmp_path: Path, monkeypatch):
+    """The race the four-process test can meet: switching a new file to WAL while another
+    connection holds it fails at once with "database is locked"; the store tries again."""
+    real_connect = sqlite3.connect
+    refused = []
+
+    class BusyOnce:
+        def __init__(self, db):
+            self._db = db
+
+        def execute(self, sql, *args):
+            if "journal_mode" in sql and not refused:
+                refused.append(sql)
+                raise sqlite3.OperationalError("database is locked")
+            return self._db.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self._db, name)
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: BusyOnce(real_connect(*a, **k)))
+    store = VectorStore(tmp_path / "c.sqlite3")
+    store.put("m", zip(["a"], _vectors(1)))
+    assert refused and store.problem is None
+    assert set(store.get("m", ["a"])) == {"a"}
