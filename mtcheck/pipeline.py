@@ -83,8 +83,8 @@ def check(
         key = report_key(
             config,
             f"{embedder.name}@{embedder.fingerprint()}",
-            _flagger_signature(flagger) if config.flag_spans else "off",
-            glossary.digest() if glossary is not None else "",
+            _flagger_signature(flagger, config),
+            _glossary_signature(glossary, config),
             (src, cand, tuple(notes)),
         )
         cached = store.get_report(key) if key is not None else None
@@ -157,9 +157,9 @@ def _check(
             config,
             embedder,
             metrics,
-            flagger=_flagger_signature(flagger) if config.flag_spans else "off",
+            flagger=_flagger_signature(flagger, config),
             checks=check_names,
-            glossary=glossary.digest() if glossary is not None and config.flag_spans else "",
+            glossary=_glossary_signature(glossary, config),
         )
     )
     settings = (("skip_threshold_used", round(alignment.skip_threshold, 4)), ("banded_search", alignment.banded))
@@ -178,9 +178,17 @@ def _check(
     )
 
 
-def _flagger_signature(flagger: str) -> str:
-    """The word flagger's name and its weights' hash, as the signature names them."""
+def _flagger_signature(flagger: str, config: CheckConfig) -> str:
+    """The word flagger's name and its weights' hash, as the signature (and the report cache's
+    key) name them; "off" without flagging."""
+    if not config.flag_spans:
+        return "off"
     return f"{flagger}@{tagger_fingerprint() if flagger == 'tagger' else flagger_fingerprint()}"
+
+
+def _glossary_signature(glossary: Glossary | None, config: CheckConfig) -> str:
+    """The digest of the glossary the terminology check reads, or "" when it does not run."""
+    return glossary.digest() if glossary is not None and config.flag_spans else ""
 
 
 #: At most this many over-long sentences are named one by one in the report's notes.
@@ -226,13 +234,14 @@ def _align(embedder: Embedder, src: Document, cand: Document, embedded: Embedded
     docs = (src, cand)
     alone = [standalone(doc) for doc in docs]
     texts = [(doc.texts, marks) for doc, marks in zip(docs, alone)]
+    lengths = [np.array([len(t) for t in doc.texts], dtype=np.float64) for doc in docs]
     lazy = config.run_embedding == "lazy"
     runs = embed_runs(embedder, texts, config.max_merge, only=([], []) if lazy else None)
     read: list[set[tuple[int, int]]] = [set(), set()]
     for last in [False] * (_ALIGN_ROUNDS - 1) + [True]:
         sides = [
-            AlignSide(vecs, side_runs, np.array([len(t) for t in doc.texts], dtype=np.float64), np.array(marks))
-            for doc, vecs, side_runs, marks in zip(docs, (embedded.source, embedded.candidate), runs, alone)
+            AlignSide(vecs, side_runs, side_lengths, np.array(marks))
+            for vecs, side_runs, side_lengths, marks in zip((embedded.source, embedded.candidate), runs, lengths, alone)
         ]
         # Many small per-row products: multithreaded BLAS only adds contention there (14x slower
         # on a loaded 2-core machine, see bench/bench_align.py), so the aligner runs on one thread.
