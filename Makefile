@@ -45,6 +45,7 @@ test-fast: setup
 train-tagger: setup
 	$(PY) -m pip install -qq --disable-pip-version-check -e '.[train]'
 	$(PY) bench/train_tagger.py --epochs 3 --ref-mix --ted-ref both --synthetic --threads 1 --per-channel --ship --out bench/out/tagger
+	$(PY) bench/fit_blend.py
 
 bench: setup
 	$(PY) bench/bench_pipeline.py

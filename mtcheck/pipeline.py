@@ -13,7 +13,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .align import Alignment, AlignSide, align
-from .checks import flag_document, flagger_for
+from .checks import flag_document, flagger_for, reads_word_vectors
 from .config import CheckConfig, Signature
 from .embed import Embedded, Embedder, TokenEmbedder, choose_model, embed, embed_runs, get_embedder
 from .errors import ConfigError
@@ -97,6 +97,11 @@ def check(
     return report if decisions is None else apply_decisions(report, decisions)
 
 
+#: The most sentences (both sides) whose word-piece vectors the embedding pass keeps for the word
+#: flagger: a news paragraph's take about 0.1 MB (its word pieces x 384 floats), so about 400 MB.
+_KEEP_WORD_PIECES = 4_000
+
+
 def _check(
     src: Document,
     cand: Document,
@@ -111,9 +116,16 @@ def _check(
     src = _fit_model_window(src, embedder, "source", notes)
     cand = _fit_model_window(cand, embedder, "candidate", notes)
     log.info("embedding %d + %d sentences with %s", len(src.sentences), len(cand.sentences), embedder.name)
-    # The logistic flagger reads each word in its sentence: one forward pass gives both sentence
-    # and word-piece vectors. The tagger reads the texts itself and needs only sentence vectors.
-    word_pieces = config.flag_spans and not cross_language and flagger == "logistic"
+    # A flagger that reads each word in its sentence (the logistic one, alone or blended into the
+    # tagger) gets both sentence and word-piece vectors from one forward pass; past
+    # _KEEP_WORD_PIECES sentences, holding them all would cost more memory than the second pass
+    # the flagging stage then makes, a chunk of beads at a time, costs time.
+    word_pieces = (
+        config.flag_spans
+        and not cross_language
+        and reads_word_vectors(flagger)
+        and len(src.sentences) + len(cand.sentences) <= _KEEP_WORD_PIECES
+    )
     embedded = embed(embedder, src.texts, cand.texts, tokens=word_pieces)
 
     alignment = _align(embedder, src, cand, embedded, config)

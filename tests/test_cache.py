@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -110,15 +111,39 @@ def test_a_cached_check_gives_the_same_bytes_and_reads_every_vector(tmp_path: Pa
     second = render(check(src, cand, CheckConfig(cache=True)), "json")
     assert plain == first == second
     assert calls == []  # the stored report answered
-    # an edited candidate: a new report, but only the edited sentence (and runs holding it) embedded
+    # an edited candidate: a new report, but only the edited sentence (and runs holding it) embedded.
+    # Without span flags: the default flagger reads every sentence's word-piece vectors, which are
+    # not stored (see test_a_flagger_reading_word_vectors_reads_them_from_the_model).
+    unflagged = CheckConfig(flag_spans=False)
+    check(src, cand, replace(unflagged, cache=True))
     edited = cand.replace("Kim Jong Un", "Kim Jong-un", 1)
     assert edited != cand
-    fresh = render(check(src, edited, CheckConfig()), "json")
+    fresh = render(check(src, edited, unflagged), "json")
     get_embedder(DEFAULT_ENGLISH).clear()
     calls.clear()
-    assert render(check(src, edited, CheckConfig(cache=True)), "json") == fresh
+    assert render(check(src, edited, replace(unflagged, cache=True)), "json") == fresh
     assert 1 <= sum(calls) <= 5
-    assert shared_store().info().reports == 2
+    assert shared_store().info().reports == 3
+
+
+@pytest.mark.model
+def test_a_flagger_reading_word_vectors_reads_them_from_the_model(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("MTCHECK_CACHE_DIR", str(tmp_path))
+    src, cand = (p.read_text(encoding="utf-8") for p in pair_paths("kim-arrives"))
+    check(src, cand, CheckConfig(cache=True))
+    edited = cand.replace("Kim Jong Un", "Kim Jong-un", 1)
+    inner = get_embedder(DEFAULT_ENGLISH).inner
+    read: list[str] = []
+    original = inner.encode_tokens
+    monkeypatch.setattr(inner, "encode_tokens", lambda texts: read.extend(texts) or original(texts))
+    get_embedder(DEFAULT_ENGLISH).clear()
+    assert render(check(src, edited, CheckConfig(cache=True)), "json") == render(
+        check(src, edited, CheckConfig()), "json"
+    )
+    # the blended span tagger's logistic flagger reads each sentence's word pieces: one model pass
+    # over both sides, whose sentence vectors serve the aligner too
+    assert sum("Kim Jong-un" in text for text in read) >= 1
+    assert any("Kim Jong Un" in text for text in read)
 
 
 @pytest.mark.model

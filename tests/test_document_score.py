@@ -171,6 +171,6 @@ def test_error_mass_counts_a_precise_finding_as_certain_and_ignores_words_the_so
     changed = context_of(source.replace("2018", "2019"))
     flags, certain = _run_bead_checks(changed, mtcheck.checks.BEAD_CHECKS)
     assert [(f.kind, f.candidate.text) for f in certain] == [("number", "2019")]
-    sure = 1.0 - changed.scores.thresholds["major"]
+    sure = 1.0 - changed.scores.own_major[1]  # the tagger's own threshold, not the blend's
     assert error_mass(changed, certain) == pytest.approx(sure)  # every other word the source has
     assert error_mass(changed) < sure  # without the finding, only the flagger's doubt

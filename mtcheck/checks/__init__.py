@@ -13,7 +13,7 @@ of words above its thresholds; omissions (source-only content words) come last.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -90,6 +90,14 @@ def flagger_for(choice: str, candidate_language: str | None) -> str:
     if choice != "auto":
         return choice
     return "tagger" if base_language(candidate_language) in ("en", "") else "logistic"
+
+
+def reads_word_vectors(flagger: str) -> bool:
+    """Whether ``flagger`` (as :func:`flagger_for` resolved it) reads contextual word vectors: the
+    logistic flagger does, and so does the packaged span tagger when it blends one in. Then the
+    pipeline keeps the word-piece vectors of the pass that embeds the sentences, instead of a
+    second model pass over every bead."""
+    return flagger == "logistic" or (flagger == "tagger" and load_tagger().blend_path is not None)
 
 
 def check_names(cross_language: bool, glossary: bool = False) -> tuple[str, ...]:
@@ -218,7 +226,7 @@ def build_contexts(
         by_flagger.setdefault(flagger_for(flagger, contexts[k].candidate_language or None), []).append(k)
     if by_flagger.get("tagger"):
         path = model_path if flagger == "tagger" else None
-        contexts = _tagger_scores(contexts, by_flagger["tagger"], path, thresholds)
+        contexts = _tagger_scores(contexts, by_flagger["tagger"], path, thresholds, embedder, tokens)
     if by_flagger.get("logistic"):
         path = model_path if flagger == "logistic" else None
         contexts = _logistic_scores(contexts, by_flagger["logistic"], embedder, path, thresholds, tokens)
@@ -226,17 +234,30 @@ def build_contexts(
 
 
 def _tagger_scores(
-    contexts: list[BeadContext], which: Sequence[int], directory: str | None, thresholds: Mapping[str, float] | None
+    contexts: list[BeadContext],
+    which: Sequence[int],
+    directory: str | None,
+    thresholds: Mapping[str, float] | None,
+    embedder: Embedder,
+    tokens: Mapping[str, TokenVectors] | None,
 ) -> list[BeadContext]:
-    """``contexts`` with the span tagger's probabilities on the beads ``which``."""
+    """``contexts`` with the span tagger's probabilities on the beads ``which`` (P(major) blended
+    with its logistic flagger's, when the tagger has one: that needs the word vectors too)."""
     tagger = load_tagger(directory)
     th = {**tagger.thresholds, **(thresholds or {})}
     inputs = [
         TaggerInput(contexts[k].candidate.text, contexts[k].candidate.words, contexts[k].source.text) for k in which
     ]
+    own = tagger.word_probabilities(inputs)
+    probs = list(own)
+    if tagger.blend_path is not None:
+        model = load_model(str(tagger.blend_path))
+        for n, F in enumerate(_feature_matrices(contexts, which, embedder, tokens)):
+            probs[n] = tagger.blended(own[n], predict(model, F, "major"))
+    own_threshold = th.get("own_major", th["major"])  # see WordScores.own_major
     out = list(contexts)
-    for k, probs in zip(which, tagger.word_probabilities(inputs)):
-        out[k] = replace(out[k], scores=WordScores(probs[:, 0], probs[:, 1], th))
+    for k, p, q in zip(which, probs, own):
+        out[k] = replace(out[k], scores=WordScores(p[:, 0], p[:, 1], th, (q[:, 0], own_threshold)))
     return out
 
 
@@ -248,16 +269,31 @@ def _logistic_scores(
     thresholds: Mapping[str, float] | None,
     tokens: Mapping[str, TokenVectors] | None,
 ) -> list[BeadContext]:
-    """``contexts`` with the logistic flagger's probabilities (and the word vectors it reads)."""
+    """``contexts`` with the logistic flagger's probabilities."""
     model = load_model(path)
     th = {**model["thresholds"], **(thresholds or {})}
-    vectors = word_vectors([contexts[k] for k in which], embedder, tokens)
-    features = word_feature_matrices([contexts[k] for k in which], vectors)
     out = list(contexts)
-    for k, vecs, F in zip(which, vectors, features):
-        scores = WordScores(predict(model, F, "major"), predict(model, F, "any"), th)
-        out[k] = replace(out[k], vectors=vecs, scores=scores)
+    for k, F in zip(which, _feature_matrices(contexts, which, embedder, tokens)):
+        out[k] = replace(out[k], scores=WordScores(predict(model, F, "major"), predict(model, F, "any"), th))
     return out
+
+
+#: Beads whose word vectors are computed, and dropped, together: holding a long article's word-piece
+#: vectors all at once would take gigabytes (2 GB more for 10,000 paragraphs a side).
+_VECTOR_CHUNK = 256
+
+
+def _feature_matrices(
+    contexts: Sequence[BeadContext],
+    which: Sequence[int],
+    embedder: Embedder,
+    tokens: Mapping[str, TokenVectors] | None,
+) -> Iterator[np.ndarray]:
+    """The logistic flagger's feature matrix of each context in ``which``, in order, from one
+    batched model pass per chunk of beads over the texts not in ``tokens``."""
+    for start in range(0, len(which), _VECTOR_CHUNK):
+        chunk = [contexts[k] for k in which[start : start + _VECTOR_CHUNK]]
+        yield from word_feature_matrices(chunk, word_vectors(chunk, embedder, tokens))
 
 
 def _evidence(
@@ -362,8 +398,8 @@ def _word_excess(context: BeadContext, certain: Sequence[Flag] = ()) -> np.ndarr
     :func:`error_mass`); None where no word flagger read the bead."""
     if context.scores is None:
         return None
-    threshold = context.scores.thresholds["major"]
-    excess = np.clip(context.scores.p_major - threshold, 0.0, None)
+    p_major, threshold = context.scores.own_major
+    excess = np.clip(p_major - threshold, 0.0, None)
     if context.alignment is not None:
         excess[context.alignment.loose] = 0.0
     for flag in certain:
@@ -381,7 +417,7 @@ def _words_under(context: BeadContext, flag: Flag) -> list[int]:
 
 def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | None:
     """The evidence of major errors in a bead's candidate side: over its words, how far the word
-    flagger's P(major) exceeds its major threshold, and the most it can (a sure error) on each
+    flagger's own P(major) exceeds its threshold (WordScores.own_major), and the most it can (a sure error) on each
     word under a flag in ``certain``: the precise checks' major flags (a changed number or an
     antonym is certain where the flagger may waver). 0 for a bead found clean.
 

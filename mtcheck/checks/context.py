@@ -51,11 +51,23 @@ class WordScores:
         p_major: P(word is in a Major error), per candidate word.
         p_any: P(word is in any error), per candidate word.
         thresholds: "major" and "minor" probability thresholds (and "omission_major_words").
+        unblended: the span tagger's own P(major) per word and its threshold, where ``p_major``
+            blends its logistic flagger in (see spans.tagger); None where they are ``p_major`` and
+            ``thresholds["major"]``.
     """
 
     p_major: np.ndarray
     p_any: np.ndarray
     thresholds: Mapping[str, float]
+    unblended: tuple[np.ndarray, float] | None = None
+
+    @property
+    def own_major(self) -> tuple[np.ndarray, float]:
+        """P(major) per word and its threshold on the scale that the name check's severity and the
+        error mass were tuned on: the flagger's own, unblended. The blend (and its threshold) was
+        fitted to the learned check's words only (bench/fit_blend.py); read by the precise checks
+        and the MQM estimate, it ranked the training set's held-out articles worse."""
+        return self.unblended or (self.p_major, self.thresholds["major"])
 
 
 @dataclass(frozen=True)
@@ -74,7 +86,6 @@ class BeadContext:
         word_pieces: the embedder's subword splitter (judges all-ASCII foreign words), or None.
         alignment: same-language only: the word alignment.
         evidence: same-language only: the precise checks' findings.
-        vectors: same-language only: contextual word vectors of both sides.
         scores: same-language only: the learned flagger's probabilities.
     """
 
@@ -89,7 +100,6 @@ class BeadContext:
     word_pieces: WordPieces | None = None
     alignment: Pair | None = None
     evidence: Evidence | None = None
-    vectors: WordVectors | None = None
     scores: WordScores | None = None
 
     @property

@@ -54,16 +54,16 @@ class NameCheck:
             return CheckResult(tuple(_name_flags(context)))
         pair, evidence, scores = context.same_language()
         cand = pair.cand
-        th, p_major, p_any = scores.thresholds, scores.p_major, scores.p_any
+        (p_major, major), p_any, minor = scores.own_major, scores.p_any, scores.thresholds["minor"]
         flags = []
         taken = set(claimed)
         for k in evidence.name_bad:
-            if k in taken or max(p_major[k] / th["major"], p_any[k] / th["minor"]) < 1.0:
+            if k in taken or max(p_major[k] / major, p_any[k] / minor) < 1.0:
                 continue  # a name check alone is not precise enough; it needs the model's support
             taken.add(k)
             cspan = cand.words_span(k, k + 1)
             counterpart = pair.source_chunk(k)
-            sev: Severity = "major" if p_major[k] >= th["major"] else "minor"
+            sev: Severity = "major" if p_major[k] >= major else "minor"
             msg = (
                 f"name {quote(cspan.text)} where the source has {quote(counterpart.text)}"
                 if counterpart

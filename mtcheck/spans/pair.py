@@ -68,6 +68,11 @@ class Pair:
             return None
         return self.src.words_span(j1, j2)
 
+    def source_word(self, i: int) -> int | None:
+        """The source word candidate word ``i`` matched (in an "equal" chunk), else None."""
+        tag, i1, _, j1, _ = self.opcodes[self.chunk_of[i]]
+        return j1 + (i - i1) if tag == "equal" else None
+
     def candidate_window(self, j: int) -> tuple[int, int]:
         """Candidate words standing where source word ``j`` is: the replacing chunk, or the words on
         either side of the place it was dropped from."""

@@ -10,6 +10,15 @@ heads on its held-out documents, exports it to ONNX and quantises it to int8; th
 
 A candidate longer than the model's window is read in windows of word pieces, each with the
 matching stretch of the source (by relative position), so that every word gets a probability.
+
+A tagger folder may also hold a logistic word flagger (``flagger.json``, the features of
+:mod:`mtcheck.spans.model`, trained by ``bench/fit_blend.py`` on the same training
+set) and, in ``tagger.json``, a ``blend`` weight: each word's P(major) is then the weighted mean,
+in log-odds, of the two models' (:meth:`Tagger.blended`). The two read a pair differently (the
+cross-encoder's attention; contextual word vectors, difflib and the precise checks' hits), and
+their mean ranks meaning changes better than either alone. P(any) stays the tagger's: blending it
+too scored the same on the held-out documents, and lost words the tagger alone flags as minor
+("considerations" for "concerns" in kim-arrives).
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ from ..embed import model_threads
 PACKAGED = "data/tagger"
 #: The files a tagger folder holds.
 MODEL_FILE, TOKENIZER_FILE, META_FILE = "tagger.onnx", "tokenizer.json", "tagger.json"
+#: The logistic word flagger a tagger folder may blend in (see the module docstring).
+BLEND_FILE = "flagger.json"
 #: A window keeps at least this many source pieces beside its candidate pieces.
 _MIN_SOURCE = 24
 
@@ -65,6 +76,9 @@ class Tagger:
         self.max_length = int(self.meta["max_length"])
         self.thresholds: dict[str, float] = dict(self.meta["thresholds"])
         self._calibration = np.asarray(self.meta["calibration"], dtype=np.float64)  # (2 heads, [a, b])
+        #: the logistic flagger's weight in the blend of P(major) (0: the tagger alone), and its file
+        self.blend_weight = float(self.meta.get("blend", 0.0))
+        self.blend_path: Path | None = directory / BLEND_FILE if self.blend_weight else None
         self._tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
@@ -96,6 +110,14 @@ class Tagger:
                 out = self._session.run(None, feed)[0]
                 logits[k][w.pieces.start : w.pieces.stop] = out[0, 1 : 1 + len(w.pieces)]
         return [self._pool(x, cand[1], z) for x, (cand, _), z in zip(inputs, encoded, logits)]
+
+    def blended(self, probs: np.ndarray, other: np.ndarray) -> np.ndarray:
+        """``probs`` (the tagger's P(major), P(any) per word) with P(major) blended with ``other``
+        (the logistic flagger's P(major) per word): the weighted mean of their log-odds."""
+        w = self.blend_weight
+        p, q = np.clip(probs[:, 0], 1e-6, 1 - 1e-6), np.clip(other, 1e-6, 1 - 1e-6)
+        z = (1 - w) * np.log(p / (1 - p)) + w * np.log(q / (1 - q))
+        return np.stack([1.0 / (1.0 + np.exp(-z)), probs[:, 1]], axis=1)
 
     def _pieces(self, x: TaggerInput) -> tuple[tuple[list[int], list[tuple[int, int]]], list[int]]:
         cand = self._tokenizer.encode(x.candidate, add_special_tokens=False)
@@ -150,9 +172,12 @@ def load_tagger(directory: str | None = None) -> Tagger:
 
 @cache
 def tagger_fingerprint(directory: str | None = None) -> str:
-    """sha256 prefix of the tagger's weights, calibration and tokenizer, for the report signature."""
+    """sha256 prefix of the tagger's weights, calibration and tokenizer (and the flagger it blends
+    in), for the report signature."""
     folder = Path(directory) if directory else packaged_directory()
     digest = hashlib.sha256()
     for name in (MODEL_FILE, META_FILE, TOKENIZER_FILE):
         digest.update((folder / name).read_bytes())
+    if (folder / BLEND_FILE).exists():
+        digest.update((folder / BLEND_FILE).read_bytes())
     return f"sha256:{digest.hexdigest()[:12]}"
