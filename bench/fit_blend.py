@@ -39,7 +39,7 @@ import eval_mqm
 import train_flagger
 import train_tagger
 
-from mtcheck.spans.model import FEATURES, predict
+from mtcheck.spans.model import predict
 from mtcheck.spans.tagger import BLEND_FILE, META_FILE, load_tagger, packaged_directory, tagger_fingerprint
 
 WEIGHTS = (0.0, 0.2, 0.3, 0.4, 0.5)
@@ -66,25 +66,17 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     pairs = train_flagger.pair_features(train, embedder)
-    X = np.concatenate([F for F, _ in pairs])
-    ys = [train_flagger.labels(p, r) for (_, p), r in zip(pairs, train)]
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale < 1e-6] = 1.0
-    model = {
-        "about": "mtcheck word flagger blended into the span tagger: logistic regressions over "
+    model = train_flagger.fitted_model(
+        pairs,
+        train,
+        "mtcheck word flagger blended into the span tagger: logistic regressions over "
         "mtcheck.spans.model.FEATURES, trained by bench/fit_blend.py on the newstest2020 rows of the "
         "WMT20/21 zh-en MQM training set (never the dev set)",
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "heads": {
-            "major": train_flagger.fit(X, np.concatenate([y[0] for y in ys]), mean, scale),
-            "any": train_flagger.fit(X, np.concatenate([y[1] for y in ys]), mean, scale),
-        },
-        "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
-    }
+    )
     (folder / BLEND_FILE).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    print(f"logistic flagger: {len(train)} rows, {len(X)} words, {time.perf_counter() - t0:.0f}s")
+    print(
+        f"logistic flagger: {len(train)} rows, {sum(len(F) for F, _ in pairs)} words, {time.perf_counter() - t0:.0f}s"
+    )
 
     # the tagger alone on the held-out documents, and the flagger's probabilities beside it
     meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))

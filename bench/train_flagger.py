@@ -60,6 +60,26 @@ def labels(context, row) -> tuple[np.ndarray, np.ndarray]:
     return major, anyl
 
 
+def fitted_model(pairs: list, rows: list[dict], about: str, C: float = 1.0) -> dict:
+    """The flagger's JSON model: both heads fitted to the features of ``pairs`` (pair_features)
+    and the labels of ``rows``, on standardised features; thresholds at 0.5 until tuned."""
+    X = np.concatenate([F for F, _ in pairs])
+    ys = [labels(p, r) for (_, p), r in zip(pairs, rows)]
+    mean, scale = X.mean(0), X.std(0)
+    scale[scale < 1e-6] = 1.0
+    return {
+        "about": about,
+        "features": list(FEATURES),
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "heads": {
+            "major": fit(X, np.concatenate([y[0] for y in ys]), mean, scale, C),
+            "any": fit(X, np.concatenate([y[1] for y in ys]), mean, scale, C),
+        },
+        "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
+    }
+
+
 def fit(X: np.ndarray, y: np.ndarray, mean: np.ndarray, scale: np.ndarray, C: float = 1.0) -> dict:
     from sklearn.linear_model import LogisticRegression
 
@@ -107,23 +127,18 @@ def main() -> int:
             Path(args.cache).write_bytes(pickle.dumps(pairs))
     print(f"features for {sum(len(v) for v in rows.values())} rows in {time.perf_counter() - t0:.0f}s")
 
-    X = np.concatenate([F for F, _ in pairs["dev"]])
-    ys = [labels(p, r) for (_, p), r in zip(pairs["dev"], rows["dev"])]
-    y_major = np.concatenate([y[0] for y in ys])
-    y_any = np.concatenate([y[1] for y in ys])
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale < 1e-6] = 1.0
-    model = {
-        "about": "mtcheck word flagger: logistic regressions over mtcheck.spans.model.FEATURES; "
+    model = fitted_model(
+        pairs["dev"],
+        rows["dev"],
+        "mtcheck word flagger: logistic regressions over mtcheck.spans.model.FEATURES; "
         "regenerate with bench/train_flagger.py (trained on the dev half of the WMT20 zh-en "
         "MQM data, Freitag et al. 2021)",
-        "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "heads": {"major": fit(X, y_major, mean, scale, args.C), "any": fit(X, y_any, mean, scale, args.C)},
-        "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
-    }
-    print(f"{len(X)} words; {int(y_major.sum())} in Major spans, {int(y_any.sum())} in any span")
+        args.C,
+    )
+    labelled = [labels(p, r) for (_, p), r in zip(pairs["dev"], rows["dev"])]
+    words = sum(len(major) for major, _ in labelled)
+    in_major, in_any = (sum(int(y[k].sum()) for y in labelled) for k in (0, 1))
+    print(f"{words} words; {in_major} in Major spans, {in_any} in any span")
 
     # thresholds, on the dev half only: a run of flagged words becomes one flag of its highest
     # severity, so the minor threshold also widens major flags; pick the pair with the best

@@ -271,19 +271,49 @@ class PassesWordPieces:
 
 
 class CachingTokenEmbedder(PassesWordPieces, CachingEmbedder):
-    """A CachingEmbedder over a TokenEmbedder. Word-piece requests always reach the model (they
-    belong to one check and are not kept); the sentence vectors they bring are cached on the way."""
+    """A CachingEmbedder over a TokenEmbedder that also keeps the word-piece vectors of the texts
+    read most recently, up to ``max_token_bytes`` (a 30-word sentence's take about 0.1 MB): a
+    source checked against several candidates in a row (a batch of translations of one article)
+    is read by the model once. The sentence vectors they bring go to the sentence cache."""
 
     inner: TokenEmbedder
 
-    def __init__(self, inner: TokenEmbedder, max_items: int = 50_000) -> None:
+    def __init__(self, inner: TokenEmbedder, max_items: int = 50_000, max_token_bytes: int = 64_000_000) -> None:
         super().__init__(inner, max_items)
+        self.max_token_bytes = max_token_bytes
+        self._tokens: OrderedDict[str, TokenVectors] = OrderedDict()
+        self._token_bytes = 0
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
-        distinct = list(dict.fromkeys(texts))
-        by_text = dict(zip(distinct, self.inner.encode_tokens(distinct)))
-        self._store((text, kept.sentence) for text, kept in by_text.items())
-        return [by_text[t] for t in texts]
+        with self._lock:
+            found = {t: self._tokens[t] for t in dict.fromkeys(texts) if t in self._tokens}
+            for text in found:
+                self._tokens.move_to_end(text)
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        if todo:
+            fresh = dict(zip(todo, self.inner.encode_tokens(todo)))
+            found.update(fresh)
+            self._store((text, kept.sentence) for text, kept in fresh.items())
+            self._keep_tokens(fresh)
+        return [found[t] for t in texts]
+
+    def _keep_tokens(self, fresh: Mapping[str, TokenVectors]) -> None:
+        with self._lock:
+            for text, kept in fresh.items():
+                if text not in self._tokens:
+                    self._token_bytes += kept.vectors.nbytes + kept.offsets.nbytes
+                self._tokens[text] = kept
+                self._tokens.move_to_end(text)
+            while self._token_bytes > self.max_token_bytes and self._tokens:
+                _, old = self._tokens.popitem(last=False)
+                self._token_bytes -= old.vectors.nbytes + old.offsets.nbytes
+
+    def clear(self) -> None:
+        """Forget every cached sentence and word-piece vector."""
+        super().clear()
+        with self._lock:
+            self._tokens.clear()
+            self._token_bytes = 0
 
 
 class _LazyModel:

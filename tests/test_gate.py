@@ -304,7 +304,8 @@ def test_an_interrupted_gate_says_which_pairs_finished_and_leaves_no_partial_fil
 
     reports = tmp_path / "reports"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mtcheck", "gate", str(folder), "--reports", str(reports)],
+        # --no-cache: a report stored by an earlier test would finish the gate before the signal
+        [sys.executable, "-m", "mtcheck", "gate", str(folder), "--reports", str(reports), "--no-cache"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -125,6 +125,9 @@ def main() -> None:
         from .app import run
 
         code = run(sys.argv[1:])
+        # The run is over and its reports are whole: an interrupt from here on (while the
+        # interpreter shuts down) must not kill the process without a word (exit -2).
+        _held_imports["depth"] += 1
     except (KeyboardInterrupt, Interrupted) as exc:
         stopped = exc if isinstance(exc, Interrupted) else (interruption() or Interrupted())
         code = stopped.exit_code

@@ -61,10 +61,17 @@ def contextual_word_vectors(
         return _static_word_vectors(embedder, sides)
     table: dict[str, TokenVectors] = dict(known or {})
     missing = [t for t in dict.fromkeys(side.text for side in sides) if t not in table]
-    # A side of several sentences too long for the model's window as one text would lose the
-    # word vectors of its end: it is read sentence by sentence instead.
+    # A side of several sentences is read sentence by sentence when the embedding pass already
+    # read each of them (no second model pass), or when it is too long for the model's window as
+    # one text (it would lose the word vectors of its end).
     sizes = dict(zip(missing, embedder.count_tokens(missing)))
-    too_long = {side.text: side for side in sides if len(side.pieces) > 1 and sizes.get(side.text, 0) > embedder.window}
+    too_long = {
+        side.text: side
+        for side in sides
+        if side.text in sizes
+        and len(side.pieces) > 1
+        and (sizes[side.text] > embedder.window or all(side.text[js : js + n] in table for js, _, n in side.pieces))
+    }
     parts = {side.text[js : js + n] for side in too_long.values() for js, _, n in side.pieces}
     whole = [t for t in missing if t not in too_long]
     needed = list(dict.fromkeys([*whole, *(p for p in sorted(parts) if p not in table and p not in whole)]))
