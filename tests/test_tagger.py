@@ -79,6 +79,36 @@ def test_a_wrong_verb_sense_is_a_major_error(embedder):
     assert p["addressed"][0] >= load_tagger().thresholds["major"]
 
 
+def test_the_blend_decides_flags_and_the_taggers_own_probability_is_kept(embedder):
+    from mtcheck.checks import BeadInput, build_contexts
+    from mtcheck.types import Span
+
+    bead = BeadInput(SOURCE, (Span.of(SOURCE, 0, len(SOURCE)),), CANDIDATE, (Span.of(CANDIDATE, 0, len(CANDIDATE)),))
+    (context,) = build_contexts([bead], embedder=embedder, flagger="tagger")
+    tagger = load_tagger()
+    assert 0 < tagger.blend_weight < 1
+    own, threshold = context.scores.own_major
+    # the name check and the error mass read the tagger's own P(major), against its own threshold
+    taggers = tagger.word_probabilities([TaggerInput(CANDIDATE, context.candidate.words, SOURCE)])[0]
+    assert np.array_equal(own, taggers[:, 0])
+    assert threshold == tagger.thresholds["own_major"] != tagger.thresholds["major"]
+    # the learned check reads the blend: the log-odds mean of the tagger's and the flagger's
+    blended, p_any = context.scores.p_major, context.scores.p_any
+    assert np.array_equal(p_any, taggers[:, 1])
+    assert not np.allclose(blended, own)
+    assert np.array_equal(blended, tagger.blended(taggers, blended_in_flagger(context, embedder))[:, 0])
+
+
+def blended_in_flagger(context, embedder) -> np.ndarray:
+    """The blended-in logistic flagger's P(major) per candidate word, computed on its own."""
+    from mtcheck.checks import word_feature_matrices, word_vectors
+    from mtcheck.spans.model import load_model, predict
+
+    assert load_tagger().blend_path is not None
+    (features,) = word_feature_matrices([context], word_vectors([context], embedder))
+    return predict(load_model(str(load_tagger().blend_path)), features, "major")
+
+
 def test_probabilities_are_deterministic_and_bounded():
     tagger = load_tagger()
     inputs = [TaggerInput(CANDIDATE, words_of(CANDIDATE), SOURCE), TaggerInput(SOURCE, words_of(SOURCE), SOURCE)]
