@@ -394,7 +394,7 @@ class Flagged:
 
 
 def _word_excess(context: BeadContext, certain: Sequence[Flag] = ()) -> np.ndarray | None:
-    """Per candidate word, how far the word flagger's P(major) exceeds its major threshold (see
+    """Per candidate word, how far the word flagger's own P(major) exceeds its own threshold (see
     :func:`error_mass`); None where no word flagger read the bead."""
     if context.scores is None:
         return None
@@ -417,9 +417,9 @@ def _words_under(context: BeadContext, flag: Flag) -> list[int]:
 
 def error_mass(context: BeadContext, certain: Sequence[Flag] = ()) -> float | None:
     """The evidence of major errors in a bead's candidate side: over its words, how far the word
-    flagger's own P(major) exceeds its threshold (WordScores.own_major), and the most it can (a sure error) on each
-    word under a flag in ``certain``: the precise checks' major flags (a changed number or an
-    antonym is certain where the flagger may waver). 0 for a bead found clean.
+    flagger's own P(major) exceeds its threshold (WordScores.own_major), and the most it can (a
+    sure error) on each word under a flag in ``certain``: the precise checks' major flags (a
+    changed number or an antonym is certain where the flagger may waver). 0 for a bead found clean.
 
     Unlike a count of flags it does not jump at the threshold, so a document score built on it
     moves a little with each change instead of all at once. The flagger's excess on words the
