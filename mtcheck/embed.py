@@ -285,11 +285,12 @@ class CachingTokenEmbedder(PassesWordPieces, CachingEmbedder):
         self._token_bytes = 0
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        distinct = list(dict.fromkeys(texts))
         with self._lock:
-            found = {t: self._tokens[t] for t in dict.fromkeys(texts) if t in self._tokens}
+            found = {t: self._tokens[t] for t in distinct if t in self._tokens}
             for text in found:
                 self._tokens.move_to_end(text)
-        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        todo = [t for t in distinct if t not in found]
         if todo:
             fresh = dict(zip(todo, self.inner.encode_tokens(todo)))
             found.update(fresh)
@@ -301,12 +302,12 @@ class CachingTokenEmbedder(PassesWordPieces, CachingEmbedder):
         with self._lock:
             for text, kept in fresh.items():
                 if text not in self._tokens:
-                    self._token_bytes += kept.vectors.nbytes + kept.offsets.nbytes
+                    self._token_bytes += _nbytes(kept)
                 self._tokens[text] = kept
                 self._tokens.move_to_end(text)
             while self._token_bytes > self.max_token_bytes and self._tokens:
                 _, old = self._tokens.popitem(last=False)
-                self._token_bytes -= old.vectors.nbytes + old.offsets.nbytes
+                self._token_bytes -= _nbytes(old)
 
     def clear(self) -> None:
         """Forget every cached sentence and word-piece vector."""
@@ -314,6 +315,11 @@ class CachingTokenEmbedder(PassesWordPieces, CachingEmbedder):
         with self._lock:
             self._tokens.clear()
             self._token_bytes = 0
+
+
+def _nbytes(kept: TokenVectors) -> int:
+    """The memory a text's word-piece vectors and offsets hold (what the token cache counts)."""
+    return kept.vectors.nbytes + kept.offsets.nbytes
 
 
 class _LazyModel:
