@@ -15,6 +15,9 @@ it prints:
 * pooled Kendall tau-b against MQM per 100 words over all articles;
 * within-document pairwise accuracy: over the pairs of systems of one document whose MQM differ,
   the share the figure puts in the experts' order (a tie in the figure counts half).
+
+and the same for the two other raters' MQM of the same segments, as if they were metrics: how far
+experts agree with each other, the ceiling of what a figure can reach against this gold.
 """
 
 from __future__ import annotations
@@ -90,6 +93,17 @@ def pairwise_accuracy(items: list[dict], gold: list[float], scores: list[float])
     return right / total if total else float("nan")
 
 
+def other_rater(items: list[dict], k: int) -> list[float]:
+    """Per article, MQM per 100 reference words as the segments' ``k``-th other rater scored them
+    (the dev set has three raters per segment; ``mqm_score`` is one of them)."""
+    return [
+        100.0
+        * sum(r["other_raters"][k]["mqm_score"] for r in i["segments"])
+        / max(sum(len(r["reference"].split()) for r in i["segments"]), 1)
+        for i in items
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(eval_mqm.DATA))
@@ -135,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "-candidate words": [-len(i["candidate"].split()) for i in items],
     }
+    # How far experts agree with each other: each segment has two more raters' MQM; scored as if
+    # they were a metric, they show the ceiling a figure can reach against this gold.
+    experts = {f"another expert's MQM ({which})": other_rater(items, k) for k, which in enumerate(("first", "second"))}
 
     print(
         f"MQM zh-en dev, split {args.split}: {len(items)} articles ({len({i['doc'] for i in items})} documents), "
@@ -143,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print(f"{'figure (higher = better)':36} {'tau-b':>7} {'pairwise':>9}")
-    for group in (scores, baselines):
+    for group in (scores, baselines, experts):
         for name, values in group.items():
             tau = kendalltau(values, gold, variant="b").statistic
             print(f"{name:36} {tau:7.4f} {pairwise_accuracy(items, gold, values):9.3f}")

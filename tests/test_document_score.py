@@ -147,6 +147,24 @@ def test_meaning_changes_worsen_dev_articles_and_rewordings_hardly_move_them():
     assert statistics.fmean(one_rewording) < 0.3 * statistics.fmean(one_change)
 
 
+def test_another_experts_mqm_orders_one_documents_systems_like_the_gold_rater_under_62_percent():
+    """The ceiling that bench/eval_documents.py prints beside the figures: the dev set's other two
+    raters' MQM, read as metrics, rank articles well (tau-b ~0.6) but order one document's three
+    systems like the gold rater only ~58% of the time, below the issue's 70% target."""
+    import eval_documents
+    import eval_mqm
+
+    items = eval_documents.articles(eval_mqm.load_rows())
+    gold = [item["mqm_per_100"] for item in items]
+    first = items[0]["segments"][0]
+    assert len(first["other_raters"]) == 2
+    for k in (0, 1):
+        other = eval_documents.other_rater(items, k)
+        assert other != gold  # another rater, not the gold one again
+        assert all(value <= 0 for value in other)  # MQM is a penalty: 0 or below
+        assert 0.5 < eval_documents.pairwise_accuracy(items, gold, other) < 0.62
+
+
 # ---------------------------------------------------------------------- error mass of a bead
 
 
