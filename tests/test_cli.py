@@ -131,3 +131,14 @@ def test_output_that_is_a_directory_is_refused_before_any_work(tmp_path: Path):
     result = run("check", str(src), str(cand), "--json", str(tmp_path), "--force")
     assert result.exit_code == EXIT_BAD_INPUT
     assert "is a directory" in result.output
+
+
+def test_cli_choices_are_the_librarys():
+    """The CLI's choice enums repeat the library's tuples (typer needs an Enum); they must not drift."""
+    from mtcheck.cli import app
+    from mtcheck.config import FLAGGER_CHOICES
+    from mtcheck.embed import RUNTIMES
+    from mtcheck.gate import BACKENDS
+
+    for enum, choices in ((app.Flagger, FLAGGER_CHOICES), (app.Runtime, RUNTIMES), (app.GateBackend, BACKENDS)):
+        assert tuple(member.value for member in enum) == choices
