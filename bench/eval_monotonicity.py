@@ -1,14 +1,17 @@
 """Does the document score get worse with every meaning change, and hardly move with a rewording?
 
-    .venv/bin/python bench/eval_monotonicity.py [--seeds 3] [--limit N] [--split all|dev|test]
+    .venv/bin/python bench/eval_monotonicity.py [--seeds 8] [--limit N] [--split all|dev|test]
 
 For each bundled pair and each dev article (bench/eval_documents.py builds them), the clean pair
 is checked, then its candidate with 1, 2, 4 and 8 meaning changes (bench/corrupt.py: WordNet
 wrong senses and antonyms, negation flips, number and date changes; one per matched bead, the
 first n of one list, so each level holds the one before) and with one harmless rewording. An
 article passes when its ``summary.mqm_estimate``, averaged over the seeds, rises strictly at every
-level. Prints the pass rate over the bundled pairs and over the dev articles, the mean rise per
-level, and the mean rise of one rewording against that of one meaning change.
+level (8 seeds by default: the target allows averaging over seeds, and with 3 one seed's edit
+that makes the aligner regroup two sentence pairs, or tips a name flag under the major
+threshold, still decides some articles). Prints the pass rate over the bundled pairs and over the
+dev articles, the mean rise per level, and the mean rise of one rewording against that of one
+meaning change.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def strictly_rising(values: list[float]) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--seeds", type=int, default=8)
     ap.add_argument("--limit", type=int, default=None, help="only the first N dev articles")
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
     args = ap.parse_args(argv)

@@ -9,7 +9,9 @@ Each row is one segment: the English reference is the source, the MT hypothesis 
 * character-level P/R/F1 over non-space characters, exactly as ``score_spans.py`` computes them:
   all flags vs all gold spans, and major flags vs Major gold spans; for mtcheck with each word
   flagger (the span tagger, the logistic flagger; the precise checks run with both) and two
-  baselines (flag everything; hypothesis words difflib leaves unmatched in the reference);
+  baselines (flag everything; hypothesis words difflib leaves unmatched in the reference), and
+  for scale an oracle: the tagger's flags with major severity kept only in segments where the
+  rater found a Major error (what a perfect segment-level decision would give);
 * for each flagger, the segment-level Kendall tau-b (scipy) of -penalty against the rater's
   ``mqm_score``, the flag counts and the seconds per 100 segments (flagging, model included);
 * the tau-b of other segment scores: -divergence (1 - cosine of the two sentence embeddings),
@@ -241,6 +243,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{label:28s} {pa:7.4f} {ra:7.4f} {fa:7.4f}   {pm:7.4f} {rm:7.4f} {fm:7.4f}   {r['tau']:9.4f} "
             f"{r['flags']:6d} {r['major_flags']:6d} {100 * seconds[label] / n:9.2f}"
         )
+    # For scale, not a system: the tagger's flags with their major ones kept only in the segments
+    # where the rater found a Major error. How much Major F1 a perfect segment-level decision would
+    # add; the rest is in telling which words of such a segment are the error.
+    baselines["tagger, oracle segment gate"] = [
+        pred
+        if any(span.get("severity") == "Major" for span in row["spans"])
+        else [{**p, "severity": "Minor"} for p in pred]
+        for row, pred in zip(rows, (flags_to_pred(f) for f in systems["mtcheck, span tagger"]))
+    ]
     for label, pred in baselines.items():
         res = span_prf(rows, pred)
         (pa, ra, fa), (pm, rm, fm) = res["all"], res["major"]
