@@ -43,6 +43,7 @@ from . import types
 from ._version import __version__
 from .config import CheckConfig
 from .embed import Embedder, PassesWordPieces, TokenEmbedder, TokenVectors
+from .summary import ESTIMATE_WEIGHTS
 from .types import Report
 
 log = logging.getLogger("mtcheck")
@@ -361,7 +362,9 @@ def report_key(config: CheckConfig, model: str, flagger: str, glossary: str, inp
     if model.endswith(("@hub", "+hub", "@local", "+local")):
         return None
     settings = {k: v for k, v in config.to_dict().items() if k != "cache"}
-    identity = [__version__, settings, model, flagger, glossary, _encode(inputs)]
+    # the document score's weights are refitted between releases too (bench/fit_document_score.py)
+    estimate = {name: dataclasses.asdict(weights) for name, weights in ESTIMATE_WEIGHTS.items()}
+    identity = [__version__, settings, model, flagger, glossary, estimate, _encode(inputs)]
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8", "surrogatepass")).digest()
 
 

@@ -211,3 +211,19 @@ def test_a_file_busy_while_another_process_creates_it_is_tried_again(tmp_path: P
     store.put("m", zip(["a"], _vectors(1)))
     assert refused and store.problem is None
     assert set(store.get("m", ["a"])) == {"a"}
+
+
+def test_refitted_document_score_weights_make_a_new_report_key(monkeypatch):
+    """A stored report must not outlive the weights its mqm_estimate was computed with: they are
+    refitted between releases (bench/fit_document_score.py), under the same version."""
+    from mtcheck import summary
+    from mtcheck.cache import report_key
+
+    def key() -> bytes | None:
+        return report_key(CheckConfig(), "all-MiniLM-L6-v2@abc", "tagger@def", "", ("source", "candidate"))
+
+    before = key()
+    assert before is not None and key() == before
+    refitted = replace(summary.ESTIMATE_WEIGHTS[DEFAULT_ENGLISH], error_mass=2.0)
+    monkeypatch.setitem(summary.ESTIMATE_WEIGHTS, DEFAULT_ENGLISH, refitted)
+    assert key() != before
