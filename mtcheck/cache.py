@@ -34,6 +34,7 @@ import time
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,6 @@ from . import types
 from ._version import __version__
 from .config import CheckConfig
 from .embed import Embedder, PassesWordPieces, TokenEmbedder, TokenVectors
-from .summary import ESTIMATE_WEIGHTS
 from .types import Report
 
 log = logging.getLogger("mtcheck")
@@ -362,10 +362,27 @@ def report_key(config: CheckConfig, model: str, flagger: str, glossary: str, inp
     if model.endswith(("@hub", "+hub", "@local", "+local")):
         return None
     settings = {k: v for k, v in config.to_dict().items() if k != "cache"}
-    # the document score's weights are refitted between releases too (bench/fit_document_score.py)
-    estimate = {name: dataclasses.asdict(weights) for name, weights in ESTIMATE_WEIGHTS.items()}
-    identity = [__version__, settings, model, flagger, glossary, estimate, _encode(inputs)]
+    identity = [__version__, code_fingerprint(), settings, model, flagger, glossary, _encode(inputs)]
     return hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8", "surrogatepass")).digest()
+
+
+#: The installed package, whose code and small data files code_fingerprint() reads.
+PACKAGE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=4)
+def code_fingerprint(root: Path = PACKAGE) -> str:
+    """sha256 prefix of the package's code and data files under ``root``: a stored report is reused
+    only by the code that made it. The version alone would not do: it stays the same between
+    releases, so an install from a later commit (or an edited checkout) would be served reports
+    whose figures the code no longer computes, as a refit of the document score's weights showed.
+    Model weights (.onnx) are left out: the report key names their own hashes already."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix not in (".pyc", ".onnx") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 #: The classes a stored report may hold: decoding builds nothing else.

@@ -213,17 +213,25 @@ def test_a_file_busy_while_another_process_creates_it_is_tried_again(tmp_path: P
     assert set(store.get("m", ["a"])) == {"a"}
 
 
-def test_refitted_document_score_weights_make_a_new_report_key(monkeypatch):
-    """A stored report must not outlive the weights its mqm_estimate was computed with: they are
-    refitted between releases (bench/fit_document_score.py), under the same version."""
-    from mtcheck import summary
-    from mtcheck.cache import report_key
+def test_a_report_key_names_the_code_that_made_the_report(tmp_path: Path, monkeypatch):
+    """A stored report must not outlive the code that computed its figures: the version stays the
+    same between releases (a refit of the document score's weights once served stale estimates)."""
+    from mtcheck import cache
+
+    package = tmp_path / "pkg"
+    (package / "data").mkdir(parents=True)
+    (package / "summary.py").write_text("WEIGHTS = (0.494, 1.867)\n", encoding="utf-8")
+    (package / "data" / "tagger.onnx").write_bytes(b"weights")
+    first = cache.code_fingerprint(package)
+    (package / "data" / "tagger.onnx").write_bytes(b"other weights")  # named by their own hash
+    assert cache.code_fingerprint.__wrapped__(package) == first
+    (package / "summary.py").write_text("WEIGHTS = (0.599, 1.693)\n", encoding="utf-8")
+    assert cache.code_fingerprint.__wrapped__(package) != first
 
     def key() -> bytes | None:
-        return report_key(CheckConfig(), "all-MiniLM-L6-v2@abc", "tagger@def", "", ("source", "candidate"))
+        return cache.report_key(CheckConfig(), "all-MiniLM-L6-v2@abc", "tagger@def", "", ("source", "candidate"))
 
     before = key()
     assert before is not None and key() == before
-    refitted = replace(summary.ESTIMATE_WEIGHTS[DEFAULT_ENGLISH], error_mass=2.0)
-    monkeypatch.setitem(summary.ESTIMATE_WEIGHTS, DEFAULT_ENGLISH, refitted)
+    monkeypatch.setattr(cache, "code_fingerprint", lambda root=cache.PACKAGE: "another commit")
     assert key() != before
