@@ -54,7 +54,7 @@ def interruption() -> Interrupted | None:
 def _on_signal(signum: int, _frame: object) -> None:
     with _signal_lock:
         _signalled.setdefault("code", EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
-    if _held_imports["depth"] == 0:
+    if _signals_held["depth"] == 0:
         raise KeyboardInterrupt
     # inside a native library's import: raised once the import is done (see _guarded_import)
 
@@ -64,19 +64,22 @@ def _on_signal(signum: int, _frame: object) -> None:
 #: "terminate called after throwing an instance of 'pybind11::error_already_set'" (seen with
 #: torch.distributed). An interrupt during their import waits until the import is done.
 _NATIVE_PACKAGES = frozenset({"torch", "transformers", "sentence_transformers", "onnxruntime", "tokenizers"})
-_held_imports = {"depth": 0}
+#: How many blocks are running that hold SIGINT and SIGTERM (the handler records them and the
+#: outermost block raises at its end): a native package's import, a pair's report writing, the
+#: interpreter's shutdown after a finished run.
+_signals_held = {"depth": 0}
 
 
 def _guarded_import(original):
     def guarded(name, globals=None, locals=None, fromlist=(), level=0):
         if level or name.partition(".")[0] not in _NATIVE_PACKAGES or name in sys.modules:
             return original(name, globals, locals, fromlist, level)
-        _held_imports["depth"] += 1
+        _signals_held["depth"] += 1
         try:
             return original(name, globals, locals, fromlist, level)
         finally:
-            _held_imports["depth"] -= 1
-            if _held_imports["depth"] == 0 and interruption() is not None:
+            _signals_held["depth"] -= 1
+            if _signals_held["depth"] == 0 and interruption() is not None:
                 raise KeyboardInterrupt  # the interrupt that arrived during the import
 
     return guarded
@@ -87,12 +90,12 @@ def interrupts_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM while the block runs (the handler records them) and raise the
     interrupt at its end, so that what the block does (write a pair's reports and count the pair
     finished) is done whole or, if the interrupt came first, not at all."""
-    _held_imports["depth"] += 1
+    _signals_held["depth"] += 1
     try:
         yield
     finally:
-        _held_imports["depth"] -= 1
-        if _held_imports["depth"] == 0 and interruption() is not None:
+        _signals_held["depth"] -= 1
+        if _signals_held["depth"] == 0 and interruption() is not None:
             raise KeyboardInterrupt
 
 
@@ -127,7 +130,7 @@ def main() -> None:
         code = run(sys.argv[1:])
         # The run is over and its reports are whole: an interrupt from here on (while the
         # interpreter shuts down) must not kill the process without a word (exit -2).
-        _held_imports["depth"] += 1
+        _signals_held["depth"] += 1
     except (KeyboardInterrupt, Interrupted) as exc:
         stopped = exc if isinstance(exc, Interrupted) else (interruption() or Interrupted())
         code = stopped.exit_code
