@@ -49,7 +49,6 @@ def articles(rows: list[dict], source: str = "reference") -> list[dict]:
     out = []
     for (doc, system), segs in sorted(grouped.items()):
         segs.sort(key=lambda r: r["doc_seg_index"])
-        words = sum(len(r["reference"].split()) for r in segs)
         out.append(
             {
                 "doc": doc,
@@ -57,7 +56,7 @@ def articles(rows: list[dict], source: str = "reference") -> list[dict]:
                 "source": "\n\n".join(r[source] for r in segs),
                 "candidate": "\n\n".join(r["hypothesis"] for r in segs),
                 "segments": segs,
-                "mqm_per_100": 100.0 * sum(r["mqm_score"] for r in segs) / max(words, 1),
+                "mqm_per_100": mqm_per_100_words(segs, lambda r: r["mqm_score"]),
             }
         )
     return out
@@ -93,15 +92,16 @@ def pairwise_accuracy(items: list[dict], gold: list[float], scores: list[float])
     return right / total if total else float("nan")
 
 
+def mqm_per_100_words(segments: list[dict], score: Callable[[dict], float]) -> float:
+    """The segments' MQM ``score`` summed, per 100 words of their references."""
+    words = sum(len(r["reference"].split()) for r in segments)
+    return 100.0 * sum(score(r) for r in segments) / max(words, 1)
+
+
 def other_rater(items: list[dict], k: int) -> list[float]:
     """Per article, MQM per 100 reference words as the segments' ``k``-th other rater scored them
     (the dev set has three raters per segment; ``mqm_score`` is one of them)."""
-    return [
-        100.0
-        * sum(r["other_raters"][k]["mqm_score"] for r in i["segments"])
-        / max(sum(len(r["reference"].split()) for r in i["segments"]), 1)
-        for i in items
-    ]
+    return [mqm_per_100_words(i["segments"], lambda r: r["other_raters"][k]["mqm_score"]) for i in items]
 
 
 def main(argv: list[str] | None = None) -> int:

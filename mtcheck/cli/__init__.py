@@ -56,7 +56,8 @@ def _on_signal(signum: int, _frame: object) -> None:
         _signalled.setdefault("code", EXIT_TERMINATED if signum == signal.SIGTERM else EXIT_INTERRUPTED)
     if _signals_held["depth"] == 0:
         raise KeyboardInterrupt
-    # inside a native library's import: raised once the import is done (see _guarded_import)
+    # inside a held block (a native library's import, a pair's report writing): raised at its end
+    # (see interrupts_held)
 
 
 #: Top-level packages whose import runs C++ that calls back into Python (pybind11): an exception
@@ -74,13 +75,8 @@ def _guarded_import(original):
     def guarded(name, globals=None, locals=None, fromlist=(), level=0):
         if level or name.partition(".")[0] not in _NATIVE_PACKAGES or name in sys.modules:
             return original(name, globals, locals, fromlist, level)
-        _signals_held["depth"] += 1
-        try:
+        with interrupts_held():  # an interrupt that arrives during the import is raised after it
             return original(name, globals, locals, fromlist, level)
-        finally:
-            _signals_held["depth"] -= 1
-            if _signals_held["depth"] == 0 and interruption() is not None:
-                raise KeyboardInterrupt  # the interrupt that arrived during the import
 
     return guarded
 
