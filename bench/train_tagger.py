@@ -475,6 +475,12 @@ def main(argv: list[str] | None = None) -> int:
         help="add bench/synth_errors.py's rows: one injected meaning change per training segment's second reference",
     )
     ap.add_argument(
+        "--synthetic-rounds",
+        type=int,
+        default=1,
+        help="with --synthetic: how many times to draw its rows (seeds differ)",
+    )
+    ap.add_argument(
         "--segment-head",
         type=float,
         default=0.0,
@@ -509,7 +515,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.synthetic:
         import synth_errors
 
-        synthetic = synth_errors.synthesize(train_rows, seed=args.seed)
+        # each round draws other edits of the same segments (its own seed), so rounds add variety
+        synthetic = [
+            row
+            for round_ in range(args.synthetic_rounds)
+            for row in synth_errors.synthesize(train_rows, seed=args.seed + round_)
+        ]
         print(f"{len(synthetic)} synthetic rows (bench/synth_errors.py) added", flush=True)
         train_rows += synthetic
     rng.shuffle(train_rows)
