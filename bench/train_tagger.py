@@ -115,6 +115,7 @@ def encode(tok, rows: list[dict], max_length: int, with_labels: bool, ref: str =
             sets = rater_span_sets(r)
             maj = np.zeros(len(hyp_pos), np.float32)
             anyl = np.zeros(len(hyp_pos), np.float32)
+            raters_with_major = 0
             for spans in sets:
                 cm = np.zeros(len(text) + 1, bool)
                 ca = np.zeros(len(text) + 1, bool)
@@ -124,6 +125,7 @@ def encode(tok, rows: list[dict], max_length: int, with_labels: bool, ref: str =
                     ca[sp["start"] : sp["end"]] = True
                     if sp.get("severity") == "Major":
                         cm[sp["start"] : sp["end"]] = True
+                raters_with_major += bool(cm.any())
                 for j, (s, e) in enumerate(item["offs"]):
                     nonspace = [c for c in range(s, e) if not text[c].isspace()]
                     if any(ca[c] for c in nonspace):
@@ -132,13 +134,7 @@ def encode(tok, rows: list[dict], max_length: int, with_labels: bool, ref: str =
                         maj[j] += 1
             item["y"] = np.stack([maj, anyl], 1) / len(sets)
             # the segment head's label: the share of raters who marked a Major span in the row
-            item["y_seg"] = sum(
-                any(
-                    sp.get("severity") == "Major" and sp.get("start") is not None and sp["end"] > sp["start"]
-                    for sp in spans
-                )
-                for spans in sets
-            ) / len(sets)
+            item["y_seg"] = raters_with_major / len(sets)
         out.append(item)
     return out
 
@@ -374,8 +370,9 @@ def package(model, model_path: str, out: Path, args, held_rows: list[dict], dev_
 
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    from mtcheck.checks import build_contexts, tagger_input
     from mtcheck.embed import get_embedder
-    from mtcheck.spans.tagger import TaggerInput, load_tagger
+    from mtcheck.spans.tagger import load_tagger
 
     folders = {"fp32": out / "onnx-fp32", "int8": out / "onnx-int8"}
     for folder in folders.values():
@@ -398,24 +395,19 @@ def package(model, model_path: str, out: Path, args, held_rows: list[dict], dev_
             "heads": ["major", "any", "segment"] if args.segment_head else ["major", "any"],
             "max_length": args.max_length,
             "precision": name,
-            "calibration": [[1.0, 0.0], [1.0, 0.0]] + ([[0.0, 0.0]] if args.segment_head else []),
+            "calibration": [[1.0, 0.0], [1.0, 0.0]],
             "thresholds": {"major": 0.5, "minor": 0.5, "omission_major_words": 5},
             "training": {k: v for k, v in vars(args).items() if k not in ("train", "dev", "out", "eval_only", "ship")},
         }
         write_meta(folder, meta)
         load_tagger.cache_clear()
-        raw = eval_mqm.flag_contexts(held_rows, embedder, "tagger", str(folder))
+        # the held-out words and their raw logits, read as the pipeline reads them
+        raw = build_contexts(eval_mqm.bead_inputs(held_rows), embedder=embedder, with_scores=False)
         y_major, y_any = word_labels(raw, held_rows)
-        z = np.concatenate(
-            load_tagger(str(folder)).word_logits(
-                [TaggerInput(c.candidate.text, c.candidate.words, c.source.text) for c in raw]
-            )
-        )
+        z = np.concatenate(load_tagger(str(folder)).word_logits([tagger_input(c) for c in raw]))
         z = np.where(np.isfinite(z), z, 0.0)  # words without pieces (none in practice) count as even odds
         segment = z[:, 2] if args.segment_head else None
         meta["calibration"] = [platt(z[:, 0], y_major, segment), platt(z[:, 1], y_any)]
-        if args.segment_head:
-            meta["calibration"].append([0.0, 0.0])
         write_meta(folder, meta)
         load_tagger.cache_clear()
         held = eval_mqm.flag_contexts(held_rows, embedder, "tagger", str(folder))

@@ -81,6 +81,7 @@ __all__ = [
     "flagger_for",
     "run_bead_checks",
     "skipped_checks",
+    "tagger_input",
 ]
 
 
@@ -233,6 +234,11 @@ def build_contexts(
     return contexts
 
 
+def tagger_input(context: BeadContext) -> TaggerInput:
+    """What the span tagger reads of a bead: its candidate words, in the context of its source."""
+    return TaggerInput(context.candidate.text, context.candidate.words, context.source.text)
+
+
 def _tagger_scores(
     contexts: list[BeadContext],
     which: Sequence[int],
@@ -245,10 +251,7 @@ def _tagger_scores(
     with its logistic flagger's, when the tagger has one: that needs the word vectors too)."""
     tagger = load_tagger(directory)
     th = {**tagger.thresholds, **(thresholds or {})}
-    inputs = [
-        TaggerInput(contexts[k].candidate.text, contexts[k].candidate.words, contexts[k].source.text) for k in which
-    ]
-    own = tagger.word_probabilities(inputs)
+    own = tagger.word_probabilities([tagger_input(contexts[k]) for k in which])
     probs = list(own)
     if tagger.blend_path is not None:
         model = load_model(str(tagger.blend_path))

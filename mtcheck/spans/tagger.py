@@ -75,7 +75,7 @@ class Tagger:
         self.meta: dict[str, Any] = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
         self.max_length = int(self.meta["max_length"])
         self.thresholds: dict[str, float] = dict(self.meta["thresholds"])
-        # per head [a, b] or, reading the segment head too, [a, b, c]
+        # per word head (major, any): [a, b], or [a, b, c] where c weighs the segment head's logit
         self._calibration = [[float(v) for v in head] for head in self.meta["calibration"]]
         #: the logistic flagger's weight in the blend of P(major) (0: the tagger alone), and its file
         self.blend_weight = float(self.meta.get("blend", 0.0))
